@@ -1,0 +1,86 @@
+"""unionstate-data: a versioned, citable, source-evidenced dataset of the Union State of Russia
+and Belarus.
+
+    >>> import unionstate_data as usd
+    >>> usd.treaties()          # frozen pydantic models, one per row
+    >>> usd.table("treaties")   # the same rows as a typed pyarrow Table
+    >>> usd.validate().ok       # the shipped package passes every rule
+
+Importing this package reads no file and imports neither pyarrow nor pydantic: every public
+name is loaded on first use (PEP 562 ``__getattr__``), so ``import unionstate_data`` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .loaders import (
+        DataError,
+        clause_themes,
+        clauses,
+        disputes,
+        event_participants,
+        events,
+        evidence,
+        parties,
+        sources,
+        table,
+        table_names,
+        treaties,
+        treaty_parties,
+        treaty_relations,
+    )
+    from .problems import Problem, Report
+    from .validator import validate
+
+__all__ = [
+    "DataError",
+    "Problem",
+    "Report",
+    "__version__",
+    "clause_themes",
+    "clauses",
+    "disputes",
+    "event_participants",
+    "events",
+    "evidence",
+    "parties",
+    "sources",
+    "table",
+    "table_names",
+    "treaties",
+    "treaty_parties",
+    "treaty_relations",
+    "validate",
+]
+
+# Public name -> module that defines it; loaded on first access.
+_LAZY = {
+    **dict.fromkeys(
+        ["DataError", "clause_themes", "clauses", "disputes", "event_participants", "events", "evidence",
+         "parties", "sources", "table", "table_names", "treaties", "treaty_parties",
+         "treaty_relations"],
+        ".loaders",
+    ),
+    "Problem": ".problems",
+    "Report": ".problems",
+    "validate": ".validator",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from ._version import get_version
+
+        return get_version()
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # later lookups skip __getattr__
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

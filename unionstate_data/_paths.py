@@ -1,0 +1,37 @@
+"""Where the shipped data lives, anchored to this package (never to the working directory)."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = ["checkout_root", "data_root", "descriptor_path"]
+
+
+def checkout_root() -> Path | None:
+    """The source checkout this package runs from (editable install), or None for a wheel."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def data_root() -> Path:
+    """The folder holding ``datapackage/``, ``schemas/`` and ``seeds/``.
+
+    A wheel carries them in ``unionstate_data/_data/`` (see pyproject.toml); an editable install
+    or a source checkout reads them from the checkout itself, so there is one copy to edit.
+    """
+    packaged = Path(str(files("unionstate_data") / "_data"))
+    if (packaged / "datapackage" / "datapackage.json").is_file():
+        return packaged
+    root = checkout_root()
+    if root is None:
+        raise FileNotFoundError(
+            f"the dataset files are missing from the installed package: looked in {packaged}. "
+            "Reinstall unionstate-data (pip install --force-reinstall unionstate-data)."
+        )
+    return root
+
+
+def descriptor_path() -> Path:
+    """The shipped ``datapackage.json``."""
+    return data_root() / "datapackage" / "datapackage.json"

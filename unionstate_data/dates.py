@@ -1,0 +1,131 @@
+"""Partial dates: ``1995``, ``1995-05`` or ``1995-05-14`` (ISO 8601 / EDTF level 0).
+
+A date keeps the precision its source gives. For ordering and for Arrow/Parquet, each partial
+date is turned into the first and last day it can mean (``lower``/``upper``) plus its precision.
+Two partial dates are *certainly* out of order only when the last day the earlier one can mean
+falls before the first day the later one can mean.
+
+The column-wise functions here work on pyarrow arrays; pyarrow is imported inside them so that
+``import unionstate_data`` stays light.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["PARTIAL_DATE_PATTERN", "PRECISIONS", "bounds", "column_bounds", "is_calendar_date"]
+
+#: Shape of a partial date (the calendar is checked separately).
+PARTIAL_DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+_FULL = re.compile(PARTIAL_DATE_PATTERN)
+#: Precision by string length.
+PRECISIONS = {4: "year", 7: "month", 10: "day"}
+
+
+def is_calendar_date(value: str) -> bool:
+    """True when ``value`` has the partial-date shape and names a real year, month or day."""
+    try:
+        bounds(value)
+    except ValueError:
+        return False
+    return True
+
+
+def bounds(value: str) -> tuple[dt.date, dt.date, str]:
+    """First day, last day and precision of one partial date; ValueError if it is not one."""
+    if not _FULL.fullmatch(value):
+        raise ValueError(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    parts = [int(p) for p in value.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+    month = parts[1]
+    if len(parts) == 2:
+        if not 1 <= month <= 12:
+            raise ValueError(f"{value!r}: month {month} is not 01-12")
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, 1), dt.date(year, month, last), "month"
+    day = dt.date(year, month, parts[2])  # raises ValueError for 1995-02-30
+    return day, day, "day"
+
+
+def column_bounds(values: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
+    """Column-wise bounds of a string column of partial dates.
+
+    Returns ``{"lower": date32, "upper": date32, "precision": string}`` arrays. Nulls, and values
+    that are not valid partial dates, give nulls in all three (the validator reports those).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pc.cast(values, pa.string())
+    length = pc.utf8_length(values)
+    shaped = pc.match_substring_regex(values, f"^(?:{PARTIAL_DATE_PATTERN})$")
+    values = pc.if_else(shaped, values, pa.scalar(None, pa.string()))
+    year = pc.utf8_slice_codeunits(values, 0, 4)
+    month = pc.if_else(pc.greater_equal(length, 7), pc.utf8_slice_codeunits(values, 5, 7), "01")
+    lower_text = pc.if_else(
+        pc.equal(length, 10),
+        values,
+        pc.binary_join_element_wise(year, month, "01", "-"),
+    )
+    lower = _to_date(lower_text)
+    # Last day: the first day of the next year / month, minus one day.
+    month_num = pc.cast(month, pa.int32(), safe=False)
+    month_ok = pc.and_(pc.greater_equal(month_num, 1), pc.less_equal(month_num, 12))
+    next_month = pc.if_else(pc.equal(month_num, 12), 1, pc.add(month_num, 1))
+    year_num = pc.cast(year, pa.int32(), safe=False)
+    next_month_year = pc.if_else(pc.equal(month_num, 12), pc.add(year_num, 1), year_num)
+    start_next_month = _to_date(_join_ymd(next_month_year, next_month))
+    start_next_year = _to_date(_join_ymd(pc.add(year_num, 1), pa.scalar(1, pa.int32())))
+    one_day = pa.scalar(dt.timedelta(days=1), pa.duration("s"))
+    upper = pc.case_when(
+        pc.make_struct(pc.equal(length, 4), pc.and_(pc.equal(length, 7), month_ok)),
+        _minus(start_next_year, one_day),
+        _minus(start_next_month, one_day),
+        lower,
+    )
+    valid = pc.and_(pc.is_valid(lower), pc.is_valid(upper))
+    null_date = pa.scalar(None, pa.date32())
+    precision = pc.case_when(
+        pc.make_struct(pc.equal(length, 4), pc.equal(length, 7), pc.equal(length, 10)),
+        "year",
+        "month",
+        "day",
+    )
+    return {
+        "lower": pc.if_else(valid, lower, null_date),
+        "upper": pc.if_else(valid, upper, null_date),
+        "precision": pc.if_else(valid, precision, pa.scalar(None, pa.string())),
+    }
+
+
+def _join_ymd(year: Any, month: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    month_text = pc.utf8_lpad(pc.cast(month, pa.string()), 2, "0")
+    return pc.binary_join_element_wise(pc.cast(year, pa.string()), month_text, "01", "-")
+
+
+def _to_date(text: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 1995-02-30 over to 1995-03-02: keep only dates that print back unchanged.
+    round_trip = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text)
+    return pc.cast(pc.if_else(round_trip, stamps, pa.scalar(None, stamps.type)), pa.date32())
+
+
+def _minus(day: Any, delta: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.cast(pc.subtract(pc.cast(day, pa.timestamp("s")), delta), pa.date32())
