@@ -144,7 +144,7 @@ _SIGNED = ["signed", "signed_lower", "signed_upper"]
 
 def rule_supersedes_order(ctx: Context) -> list[Problem]:
     """A treaty that supersedes, amends or implements another is not signed before it."""
-    if not ctx.has("treaty_relations", "treaty_id", "related_treaty_id") or not ctx.has(
+    if not ctx.has("treaty_relations", "treaty_id", "related_treaty_id", "relation") or not ctx.has(
         "treaties", "treaty_id", *_SIGNED
     ):
         return []
@@ -164,7 +164,9 @@ def rule_supersedes_order(ctx: Context) -> list[Problem]:
 
 def rule_event_before_treaty(ctx: Context) -> list[Problem]:
     """An event that concerns a treaty is not certainly before the treaty's signature."""
-    if not ctx.has("events", "treaty_id", "date_upper") or not ctx.has("treaties", *_SIGNED):
+    if not ctx.has("events", "treaty_id", "date", "date_upper") or not ctx.has(
+        "treaties", "treaty_id", *_SIGNED
+    ):
         return []
     joined = _join(ctx.tables["events"], "treaty_id", ctx.tables["treaties"], "treaty_id",
                    _SIGNED, "treaty_")
@@ -199,7 +201,7 @@ def rule_party_not_existing(ctx: Context) -> list[Problem]:
         dated = _join(dated, "party_id", ctx.tables["parties"], "party_id", _LIFE, "party_")
         too_early = _certainly_before(dated, f"act_{when}", dated, "party_start")
         too_late = _certainly_before(dated, "party_end", dated, f"act_{when}")
-        rows, bad = _mask_rows(dated, pc.or_(pc.fill_null(too_early, False), too_late))
+        rows, bad = _mask_rows(dated, pc.or_kleene(too_early, too_late))
         problems += problems_at(
             "party-not-existing", link, rows, "party_id",
             [f"{p} acts on {d!r} but existed only from {s!r} to {e!r}; "

@@ -24,6 +24,7 @@ RULES: dict[str, str] = {
     "blank-row": "A row is empty",
     "missing-column": "A column of the schema is missing from the CSV header",
     "extra-column": "The CSV header has a column the schema does not define",
+    "duplicate-column": "A column name appears more than once in the CSV header",
     # Table Schema rules (Frictionless covers these too)
     "type-error": "A cell does not have the field's type",
     "required": "A required cell is empty",

@@ -133,11 +133,14 @@ def _read_resource(base: Path, entry: dict[str, Any]) -> tuple[RawResource | Non
     encoding_problem = _check_utf8(name, resource.path, data)
     if encoding_problem is not None:
         return resource, [encoding_problem]
-    resource.table, csv_problems = _read_csv(name, data, schema)
+    resource.table, csv_problems = _read_csv(name, resource.path, data, schema)
     return resource, csv_problems
 
 
 def _check_utf8(name: str, path: Path, data: bytes) -> Problem | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Problem("encoding-error", name, 1, None,
+                       f"{path}: starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -151,14 +154,24 @@ def _check_utf8(name: str, path: Path, data: bytes) -> Problem | None:
     return None
 
 
-def _read_csv(name: str, data: bytes, schema: dict[str, Any]) -> tuple[pa.Table | None, list[Problem]]:
+def _read_csv(
+    name: str, path: Path, data: bytes, schema: dict[str, Any]
+) -> tuple[pa.Table | None, list[Problem]]:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     header = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
     columns = _split_header(header)
-    problems = _check_header(name, columns, schema)
+    problems = _check_header(name, path, columns, schema)
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:  # cells cannot be told apart by name: report and read nothing more
+        return None, [*problems, *(
+            Problem("duplicate-column", name, 1, column,
+                    f"{path}: column {column!r} appears {columns.count(column)} times in the "
+                    "header; keep one")
+            for column in repeated
+        )]
     ragged: list[tuple[int, int, int]] = []
 
     def on_invalid_row(row: Any) -> str:
@@ -180,11 +193,12 @@ def _read_csv(name: str, data: bytes, schema: dict[str, Any]) -> tuple[pa.Table 
             ),
         )
     except pa.ArrowInvalid as exc:
-        return None, [*problems, Problem("ragged-row", name, None, None, f"cannot parse CSV: {exc}")]
+        message = f"{path}: cannot parse the CSV: {exc}"
+        return None, [*problems, Problem("ragged-row", name, None, None, message)]
     problems += [
         Problem(
             "ragged-row", name, number, None,
-            f"expected {expected} cells as in the header, got {actual}; "
+            f"{path}: expected {expected} cells as in the header, got {actual}; "
             "quote cells that contain commas, and do not break cells across lines",
         )
         for number, expected, actual in ragged
@@ -202,17 +216,19 @@ def _split_header(line: str) -> list[str]:
     return next(csv.reader([line]), [])
 
 
-def _check_header(name: str, header: list[str], schema: dict[str, Any]) -> list[Problem]:
+def _check_header(
+    name: str, path: Path, header: list[str], schema: dict[str, Any]
+) -> list[Problem]:
     expected = [f["name"] for f in schema["fields"]]
     problems = [
         Problem("missing-column", name, 1, column,
-                f"the schema defines column {column!r} but the CSV header lacks it; add it")
+                f"{path}: the schema defines column {column!r} but the header lacks it; add it")
         for column in expected
         if column not in header
     ]
     problems += [
         Problem("extra-column", name, 1, column,
-                f"column {column!r} is not in the schema (expected only {expected}); "
+                f"{path}: column {column!r} is not in the schema (expected only {expected}); "
                 "remove it or add it to the model")
         for column in header
         if column not in expected

@@ -1,0 +1,68 @@
+"""Properties of the validator over whole generated packages (tests/strategies.py).
+
+- A generated consistent package has no problems.
+- Injecting exactly one fault of any rule class gives exactly that problem: code, resource, row.
+- For the faults Table Schema covers, frictionless reports the same (type, resource, row).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from faults import FAULTS, TABLE_SCHEMA_FAULTS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import Dataset, datasets, write_package
+
+from unionstate_data.problems import Problem
+from unionstate_data.validator import validate
+
+
+def _problems(dataset: Dataset) -> list[Problem]:
+    with tempfile.TemporaryDirectory() as folder:
+        return validate(write_package(dataset, Path(folder))).problems
+
+
+@given(datasets())
+def test_a_generated_consistent_package_has_no_problems(dataset: Dataset) -> None:
+    assert _problems(dataset) == []
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+@given(dataset=datasets(), data=st.data())
+def test_one_injected_fault_yields_exactly_that_problem(
+    fault: str, dataset: Dataset, data: st.DataObject
+) -> None:
+    expected = FAULTS[fault](dataset, data)
+    found = [(p.code, p.resource, p.row) for p in _problems(dataset)]
+    assert found == [expected]
+
+
+def _frictionless_errors(descriptor: Path) -> list[tuple[str, str, int | None]]:
+    import frictionless
+    from frictionless import system
+
+    with system.use_context(trusted=True):  # the descriptor names ../schemas/*.json
+        report = frictionless.validate(str(descriptor))
+    return sorted(
+        (error.type, task.name, getattr(error, "row_number", None))
+        for task in report.tasks
+        for error in task.errors
+    )
+
+
+@pytest.mark.parametrize("fault", [None, *sorted(TABLE_SCHEMA_FAULTS)])
+@settings(max_examples=10)
+@given(dataset=datasets(), data=st.data())
+def test_frictionless_agrees_on_the_faults_table_schema_covers(
+    fault: str | None, dataset: Dataset, data: st.DataObject
+) -> None:
+    expected = [] if fault is None else [FAULTS[fault](dataset, data)]
+    with tempfile.TemporaryDirectory() as folder:
+        descriptor = write_package(dataset, Path(folder))
+        ours = [(p.code, p.resource, p.row) for p in validate(descriptor).problems]
+        theirs = _frictionless_errors(descriptor)
+    assert ours == expected
+    assert theirs == [(TABLE_SCHEMA_FAULTS[fault], res, row) for _, res, row in expected]
