@@ -1,7 +1,8 @@
-"""Shared test set-up: the tests folder is importable (strategies, faults) and paths are anchored."""
+"""Shared test set-up: tests/ is importable (strategies, faults); hypothesis profiles."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +14,10 @@ if str(TESTS) not in sys.path:
 
 # Generated packages are written to disk and validated whole: allow time, skip the speed check.
 settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=40
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=25
 )
-settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True)
-settings.load_profile("default")
+# CI (HYPOTHESIS_PROFILE=ci) looks harder and prints how to reproduce a failure.
+settings.register_profile(
+    "ci", parent=settings.get_profile("default"), max_examples=60, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

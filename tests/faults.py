@@ -17,8 +17,12 @@ Expected = tuple[str, str, int]
 Fault = Callable[[Dataset, st.DataObject], Expected]
 
 
-def _pick(data: st.DataObject, dataset: Dataset, table: str,
-          where: Callable[[Row], bool] = lambda row: True) -> int:
+def _pick(
+    data: st.DataObject,
+    dataset: Dataset,
+    table: str,
+    where: Callable[[Row], bool] = lambda row: True,
+) -> int:
     """A random row of ``table`` that satisfies ``where`` (the example is dropped if none does)."""
     indices = [i for i, row in enumerate(dataset.tables[table]) if where(row)]
     assume(indices)
@@ -33,11 +37,16 @@ def _append(dataset: Dataset, table: str, row: Row) -> int:
 def _evidence_for(dataset: Dataset, resource: str, record: str, field: str) -> None:
     """Add a valid evidence row for a new value, borrowing an existing row's quote."""
     donor = dataset.tables["parties"][0]
-    dataset.tables["evidence"].append({
-        "evidence_id": f"added-{resource}-{record}-{field}".replace("_", "-"),
-        "resource_name": resource, "record_id": record, "field": field,
-        "source_id": donor["source_id"], "quote": donor["quote"],
-    })
+    dataset.tables["evidence"].append(
+        {
+            "evidence_id": f"added-{resource}-{record}-{field}".replace("_", "-"),
+            "resource_name": resource,
+            "record_id": record,
+            "field": field,
+            "source_id": donor["source_id"],
+            "quote": donor["quote"],
+        }
+    )
 
 
 def type_error(dataset: Dataset, data: st.DataObject) -> Expected:
@@ -96,7 +105,9 @@ def date_invalid(dataset: Dataset, data: st.DataObject) -> Expected:
 
 
 def date_order(dataset: Dataset, data: st.DataObject) -> Expected:
-    i = _pick(data, dataset, "treaties", lambda row: not row.get("in_force") and not row.get("ended"))
+    i = _pick(
+        data, dataset, "treaties", lambda row: not row.get("in_force") and not row.get("ended")
+    )
     treaty = dataset.tables["treaties"][i]
     treaty["ended"] = str(int(treaty["signed"][:4]) - 1)
     _evidence_for(dataset, "treaties", treaty["treaty_id"], "ended")
@@ -106,57 +117,101 @@ def date_order(dataset: Dataset, data: st.DataObject) -> Expected:
 def supersedes_order(dataset: Dataset, data: st.DataObject) -> Expected:
     treaties = dataset.tables["treaties"]  # signature years strictly increase
     donor = treaties[0]
-    row = _append(dataset, "treaty_relations", {
-        "treaty_id": treaties[0]["treaty_id"], "related_treaty_id": treaties[-1]["treaty_id"],
-        "relation": "implements", "source_id": donor["source_id"], "quote": donor["quote"],
-    })
+    row = _append(
+        dataset,
+        "treaty_relations",
+        {
+            "treaty_id": treaties[0]["treaty_id"],
+            "related_treaty_id": treaties[-1]["treaty_id"],
+            "relation": "implements",
+            "source_id": donor["source_id"],
+            "quote": donor["quote"],
+        },
+    )
     return ("supersedes-order", "treaty_relations", row)
 
 
 def event_before_treaty(dataset: Dataset, data: st.DataObject) -> Expected:
     treaty = dataset.tables["treaties"][-1]
-    row = _append(dataset, "events", {
-        "event_id": "added-event", "date": str(int(treaty["signed"][:4]) - 1), "kind": "summit",
-        "title": "Too early", "treaty_id": treaty["treaty_id"],
-        "source_id": treaty["source_id"], "quote": treaty["quote"],
-    })
+    row = _append(
+        dataset,
+        "events",
+        {
+            "event_id": "added-event",
+            "date": str(int(treaty["signed"][:4]) - 1),
+            "kind": "summit",
+            "title": "Too early",
+            "treaty_id": treaty["treaty_id"],
+            "source_id": treaty["source_id"],
+            "quote": treaty["quote"],
+        },
+    )
     return ("event-before-treaty", "events", row)
 
 
 def party_not_existing(dataset: Dataset, data: st.DataObject) -> Expected:
     donor = dataset.tables["parties"][0]
-    dataset.tables["parties"].append({
-        "party_id": "added-party", "kind": "state", "name_en": "Future State", "start": "2150",
-        "source_id": donor["source_id"], "quote": donor["quote"],
-    })
+    dataset.tables["parties"].append(
+        {
+            "party_id": "added-party",
+            "kind": "state",
+            "name_en": "Future State",
+            "start": "2150",
+            "source_id": donor["source_id"],
+            "quote": donor["quote"],
+        }
+    )
     _evidence_for(dataset, "parties", "added-party", "start")
     event = dataset.tables["events"][_pick(data, dataset, "events")]
-    row = _append(dataset, "event_participants", {
-        "event_id": event["event_id"], "party_id": "added-party", "role": "participant",
-        "source_id": donor["source_id"], "quote": donor["quote"],
-    })
+    row = _append(
+        dataset,
+        "event_participants",
+        {
+            "event_id": event["event_id"],
+            "party_id": "added-party",
+            "role": "participant",
+            "source_id": donor["source_id"],
+            "quote": donor["quote"],
+        },
+    )
     return ("party-not-existing", "event_participants", row)
 
 
 def bilateral_parties(dataset: Dataset, data: st.DataObject) -> Expected:
     i = _pick(data, dataset, "treaties", lambda row: row["scope"] == "bilateral")
     treaty = dataset.tables["treaties"][i]
-    listed = {r["party_id"] for r in dataset.tables["treaty_parties"]
-              if r["treaty_id"] == treaty["treaty_id"]}
+    listed = {
+        r["party_id"]
+        for r in dataset.tables["treaty_parties"]
+        if r["treaty_id"] == treaty["treaty_id"]
+    }
     extra = next(p["party_id"] for p in dataset.tables["parties"] if p["party_id"] not in listed)
-    dataset.tables["treaty_parties"].append({
-        "treaty_id": treaty["treaty_id"], "party_id": extra, "role": "signatory",
-        "source_id": treaty["source_id"], "quote": treaty["quote"],
-    })
+    dataset.tables["treaty_parties"].append(
+        {
+            "treaty_id": treaty["treaty_id"],
+            "party_id": extra,
+            "role": "signatory",
+            "source_id": treaty["source_id"],
+            "quote": treaty["quote"],
+        }
+    )
     return ("bilateral-parties", "treaties", dataset.row_number("treaties", i))
 
 
 def treaty_without_parties(dataset: Dataset, data: st.DataObject) -> Expected:
     donor = dataset.tables["treaties"][0]
-    row = _append(dataset, "treaties", {
-        "treaty_id": "added-treaty", "name_en": "Lonely Treaty", "signed": "1990",
-        "scope": "multilateral", "source_id": donor["source_id"], "quote": donor["quote"],
-    })
+    row = _append(
+        dataset,
+        "treaties",
+        {
+            "treaty_id": "added-treaty",
+            "name_en": "Lonely Treaty",
+            "signed": "1990",
+            "scope": "multilateral",
+            "source_id": donor["source_id"],
+            "quote": donor["quote"],
+        },
+    )
     return ("treaty-without-parties", "treaties", row)
 
 
@@ -191,10 +246,18 @@ def editorial_brackets(dataset: Dataset, data: st.DataObject) -> Expected:
 
 def evidence_target(dataset: Dataset, data: st.DataObject) -> Expected:
     donor = dataset.tables["parties"][0]
-    row = _append(dataset, "evidence", {
-        "evidence_id": "added-evidence", "resource_name": "treaties", "record_id": "no-such-treaty",
-        "field": "title_ru", "source_id": donor["source_id"], "quote": donor["quote"],
-    })
+    row = _append(
+        dataset,
+        "evidence",
+        {
+            "evidence_id": "added-evidence",
+            "resource_name": "treaties",
+            "record_id": "no-such-treaty",
+            "field": "title_ru",
+            "source_id": donor["source_id"],
+            "quote": donor["quote"],
+        },
+    )
     return ("evidence-target", "evidence", row)
 
 
@@ -205,7 +268,11 @@ def field_evidence_missing(dataset: Dataset, data: st.DataObject) -> Expected:
     table = dataset.tables[gone["resource_name"]]
     key = {"parties": "party_id", "treaties": "treaty_id"}[gone["resource_name"]]
     index = next(j for j, row in enumerate(table) if row[key] == gone["record_id"])
-    return ("field-evidence-missing", gone["resource_name"], dataset.row_number(gone["resource_name"], index))
+    return (
+        "field-evidence-missing",
+        gone["resource_name"],
+        dataset.row_number(gone["resource_name"], index),
+    )
 
 
 def dispute_value(dataset: Dataset, data: st.DataObject) -> Expected:
@@ -213,13 +280,34 @@ def dispute_value(dataset: Dataset, data: st.DataObject) -> Expected:
     return ("dispute-value", "disputes", dataset.row_number("disputes", 0))
 
 
-FAULTS: dict[str, Fault] = {f.__name__: f for f in (
-    type_error, required, enum, pattern, minimum, unique, primary_key, foreign_key,
-    date_invalid, date_order, supersedes_order, event_before_treaty, party_not_existing,
-    bilateral_parties, treaty_without_parties, quote_not_verbatim, source_hash,
-    source_seed_pair, seed_file_missing, editorial_brackets, evidence_target,
-    field_evidence_missing, dispute_value,
-)}
+FAULTS: dict[str, Fault] = {
+    f.__name__: f
+    for f in (
+        type_error,
+        required,
+        enum,
+        pattern,
+        minimum,
+        unique,
+        primary_key,
+        foreign_key,
+        date_invalid,
+        date_order,
+        supersedes_order,
+        event_before_treaty,
+        party_not_existing,
+        bilateral_parties,
+        treaty_without_parties,
+        quote_not_verbatim,
+        source_hash,
+        source_seed_pair,
+        seed_file_missing,
+        editorial_brackets,
+        evidence_target,
+        field_evidence_missing,
+        dispute_value,
+    )
+}
 
 #: Faults Table Schema covers, with the error type Frictionless reports for them.
 TABLE_SCHEMA_FAULTS: dict[str, str] = {

@@ -31,8 +31,24 @@ DESCRIPTOR = ROOT / "datapackage" / "datapackage.json"
 
 Row = dict[str, str]
 
-WORDS = ["union", "state", "treaty", "border", "customs", "army", "minsk", "moscow", "vote",
-         "council", "charter", "budget", "citizen", "court", "flag", "rouble"]
+WORDS = [
+    "union",
+    "state",
+    "treaty",
+    "border",
+    "customs",
+    "army",
+    "minsk",
+    "moscow",
+    "vote",
+    "council",
+    "charter",
+    "budget",
+    "citizen",
+    "court",
+    "flag",
+    "rouble",
+]
 
 
 @dataclass
@@ -110,7 +126,11 @@ class _Quotes:
         self.by_source[source].append(phrase)
         if draw(st.booleans()):  # quoted with ASCII quotes; the stored text has typographic ones
             phrase = f'{phrase} "{TITLE}"'
-        return {"source_id": source, "quote": phrase, "locator": draw(st.sampled_from(["", "p. 1"]))}
+        return {
+            "source_id": source,
+            "quote": phrase,
+            "locator": draw(st.sampled_from(["", "p. 1"])),
+        }
 
     def stored_text(self, source: str) -> str:
         """All phrases of the source, with line breaks where the quotes have spaces."""
@@ -120,10 +140,28 @@ class _Quotes:
 
 # --- the dataset --------------------------------------------------------------------------------
 
-PARTY_KINDS = ["state", "former_state", "international_organisation", "supranational_union",
-               "union_body", "political_party", "person"]
-EVENT_KINDS = ["signing", "agreement", "referendum", "election", "dissolution", "founding",
-               "summit", "military", "ratification", "entry_into_force", "other"]
+PARTY_KINDS = [
+    "state",
+    "former_state",
+    "international_organisation",
+    "supranational_union",
+    "union_body",
+    "political_party",
+    "person",
+]
+EVENT_KINDS = [
+    "signing",
+    "agreement",
+    "referendum",
+    "election",
+    "dissolution",
+    "founding",
+    "summit",
+    "military",
+    "ratification",
+    "entry_into_force",
+    "other",
+]
 ROLES = ["signatory", "organiser", "winner", "participant", "subject"]
 THEMES = ["sovereignty", "independence", "borders", "citizenship", "customs", "defence"]
 
@@ -148,10 +186,17 @@ def datasets(draw: st.DrawFn) -> Dataset:
             source["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Dataset(
         tables={
-            "sources": sources, "parties": parties, "treaties": treaties,
-            "treaty_parties": treaty_parties, "treaty_relations": relations, "events": events,
-            "event_participants": participants, "clauses": clauses, "clause_themes": themes,
-            "evidence": evidence, "disputes": disputes,
+            "sources": sources,
+            "parties": parties,
+            "treaties": treaties,
+            "treaty_parties": treaty_parties,
+            "treaty_relations": relations,
+            "events": events,
+            "event_participants": participants,
+            "clauses": clauses,
+            "clause_themes": themes,
+            "evidence": evidence,
+            "disputes": disputes,
         },
         seeds=seeds,
     )
@@ -165,11 +210,16 @@ def _sources(draw: st.DrawFn, quotes: _Quotes) -> list[Row]:
         quotes.by_source[source_id] = []
         if i == 0 or draw(st.booleans()):  # source-0 always has stored text
             quotes.seeded.add(source_id)
-        rows.append({
-            "source_id": source_id, "title": draw(phrases).title(), "kind": "article",
-            "reliability": draw(st.sampled_from(["official", "news", "secondary"])),
-            "language": "en", "published": partial(draw(act_days), draw(precisions)),
-        })
+        rows.append(
+            {
+                "source_id": source_id,
+                "title": draw(phrases).title(),
+                "kind": "article",
+                "reliability": draw(st.sampled_from(["official", "news", "secondary"])),
+                "language": "en",
+                "published": partial(draw(act_days), draw(precisions)),
+            }
+        )
     return rows
 
 
@@ -177,16 +227,24 @@ def _parties(draw: st.DrawFn, quotes: _Quotes) -> tuple[list[Row], list[Row]]:
     rows, evidence = [], []
     for i in range(draw(st.integers(4, 6))):
         party_id = f"party-{i}"
-        row = {"party_id": party_id, "kind": draw(st.sampled_from(PARTY_KINDS)),
-               "name_en": draw(phrases).title(), **quotes.evidence(draw)}
+        row = {
+            "party_id": party_id,
+            "kind": draw(st.sampled_from(PARTY_KINDS)),
+            "name_en": draw(phrases).title(),
+            **quotes.evidence(draw),
+        }
         extras = {
-            "iso3": f"X{chr(65 + i)}{chr(65 + i)}", "cow_code": str(100 + i),
-            "wikidata_id": f"Q{1000 + i}", "name_ru": "Сторона",
+            "iso3": f"X{chr(65 + i)}{chr(65 + i)}",
+            "cow_code": str(100 + i),
+            "wikidata_id": f"Q{1000 + i}",
+            "name_ru": "Сторона",
             "start": partial(dt.date(1800 + i, 1 + i, 1), draw(precisions)),
             "end": partial(dt.date(2100 + i, 2, 1), draw(precisions)),
         }
         # party-0 and party-1 always carry every identifier (faults need them).
-        chosen = list(extras) if i < 2 else draw(st.lists(st.sampled_from(list(extras)), unique=True))
+        chosen = (
+            list(extras) if i < 2 else draw(st.lists(st.sampled_from(list(extras)), unique=True))
+        )
         for name in chosen:
             row[name] = extras[name]
             evidence.append(_evidence_row(draw, quotes, "parties", party_id, name))
@@ -195,24 +253,35 @@ def _parties(draw: st.DrawFn, quotes: _Quotes) -> tuple[list[Row], list[Row]]:
 
 
 def _evidence_row(draw: st.DrawFn, quotes: _Quotes, resource: str, record: str, field: str) -> Row:
-    return {"evidence_id": f"{resource}-{record}-{field}".replace("_", "-"),
-            "resource_name": resource, "record_id": record, "field": field,
-            **quotes.evidence(draw)}
+    return {
+        "evidence_id": f"{resource}-{record}-{field}".replace("_", "-"),
+        "resource_name": resource,
+        "record_id": record,
+        "field": field,
+        **quotes.evidence(draw),
+    }
 
 
 def _treaties(draw, quotes, parties, evidence):  # type: ignore[no-untyped-def]
     count = draw(st.integers(2, 4))
     # Signature years strictly increase, so later treaties are certainly signed later.
     first = draw(st.integers(1950, 2000))
-    days = [dt.date(first + 2 * i, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
-            for i in range(count)]
+    days = [
+        dt.date(first + 2 * i, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
+        for i in range(count)
+    ]
     treaties, links, relations = [], [], []
     party_ids = [p["party_id"] for p in parties]
     for i, day in enumerate(days):
         treaty_id = f"treaty-{i}"
         scope = "bilateral" if i == 0 else draw(st.sampled_from(["bilateral", "multilateral"]))
-        row = {"treaty_id": treaty_id, "name_en": draw(phrases).title(),
-               "signed": partial(day, draw(precisions)), "scope": scope, **quotes.evidence(draw)}
+        row = {
+            "treaty_id": treaty_id,
+            "name_en": draw(phrases).title(),
+            "signed": partial(day, draw(precisions)),
+            "scope": scope,
+            **quotes.evidence(draw),
+        }
         if draw(st.booleans()):
             in_force = draw(later_day(day))
             row["in_force"] = partial(in_force, draw(precisions))
@@ -227,14 +296,23 @@ def _treaties(draw, quotes, parties, evidence):  # type: ignore[no-untyped-def]
         size = 2 if scope == "bilateral" else draw(st.integers(3, len(party_ids)))
         members = draw(st.permutations(party_ids))[:size]
         for party_id in sorted(members):
-            links.append({"treaty_id": treaty_id, "party_id": party_id,
-                          "role": draw(st.sampled_from(["signatory", "party"])),
-                          **quotes.evidence(draw)})
+            links.append(
+                {
+                    "treaty_id": treaty_id,
+                    "party_id": party_id,
+                    "role": draw(st.sampled_from(["signatory", "party"])),
+                    **quotes.evidence(draw),
+                }
+            )
         if i > 0 and draw(st.booleans()):
-            relations.append({"treaty_id": treaty_id,
-                              "related_treaty_id": f"treaty-{draw(st.integers(0, i - 1))}",
-                              "relation": draw(st.sampled_from(["supersedes", "amends"])),
-                              **quotes.evidence(draw)})
+            relations.append(
+                {
+                    "treaty_id": treaty_id,
+                    "related_treaty_id": f"treaty-{draw(st.integers(0, i - 1))}",
+                    "relation": draw(st.sampled_from(["supersedes", "amends"])),
+                    **quotes.evidence(draw),
+                }
+            )
     return treaties, links, relations, days
 
 
@@ -243,8 +321,12 @@ def _events(draw, quotes, parties, treaties, signed_days):  # type: ignore[no-un
     party_ids = [p["party_id"] for p in parties]
     for i in range(draw(st.integers(1, 4))):
         event_id = f"event-{i}"
-        row = {"event_id": event_id, "kind": draw(st.sampled_from(EVENT_KINDS)),
-               "title": draw(phrases).title(), **quotes.evidence(draw)}
+        row = {
+            "event_id": event_id,
+            "kind": draw(st.sampled_from(EVENT_KINDS)),
+            "title": draw(phrases).title(),
+            **quotes.evidence(draw),
+        }
         if draw(st.booleans()):
             t = draw(st.integers(0, len(treaties) - 1))
             row["treaty_id"] = treaties[t]["treaty_id"]
@@ -255,8 +337,14 @@ def _events(draw, quotes, parties, treaties, signed_days):  # type: ignore[no-un
         events.append(row)
         size = 1 if i == 0 else draw(st.integers(0, 3))  # event-0 always has a participant
         for party_id in sorted(draw(st.permutations(party_ids))[:size]):
-            participants.append({"event_id": event_id, "party_id": party_id,
-                                 "role": draw(st.sampled_from(ROLES)), **quotes.evidence(draw)})
+            participants.append(
+                {
+                    "event_id": event_id,
+                    "party_id": party_id,
+                    "role": draw(st.sampled_from(ROLES)),
+                    **quotes.evidence(draw),
+                }
+            )
     return events, participants
 
 
@@ -273,10 +361,16 @@ def _clauses(draw, quotes, treaties):  # type: ignore[no-untyped-def]
             quotes.by_source[evidence["source_id"]][-1] = evidence["quote"]
         text = " ".join(words[1:3])
         clause_id = f"clause-{i}"
-        clauses.append({"clause_id": clause_id,
-                        "treaty_id": draw(st.sampled_from(treaties))["treaty_id"],
-                        "text": text, "language": "en",
-                        "editorial_brackets": "true" if bracketed else "false", **evidence})
+        clauses.append(
+            {
+                "clause_id": clause_id,
+                "treaty_id": draw(st.sampled_from(treaties))["treaty_id"],
+                "text": text,
+                "language": "en",
+                "editorial_brackets": "true" if bracketed else "false",
+                **evidence,
+            }
+        )
         for theme in sorted(draw(st.lists(st.sampled_from(THEMES), max_size=2, unique=True))):
             themes.append({"clause_id": clause_id, "theme": theme})
     return clauses, themes
@@ -285,10 +379,18 @@ def _clauses(draw, quotes, treaties):  # type: ignore[no-untyped-def]
 def _disputes(draw, quotes, treaties):  # type: ignore[no-untyped-def]
     treaty = treaties[0]  # treaty-0 always has a signed_place
     chosen, alternative = quotes.evidence(draw), quotes.evidence(draw)
-    return [{
-        "dispute_id": "dispute-0", "resource_name": "treaties", "record_id": treaty["treaty_id"],
-        "field": "signed_place", "chosen_value": treaty["signed_place"],
-        "chosen_source_id": chosen["source_id"], "chosen_quote": chosen["quote"],
-        "alternative_value": "Elsewhere", "alternative_source_id": alternative["source_id"],
-        "alternative_quote": alternative["quote"], "rationale": "The stronger source.",
-    }]
+    return [
+        {
+            "dispute_id": "dispute-0",
+            "resource_name": "treaties",
+            "record_id": treaty["treaty_id"],
+            "field": "signed_place",
+            "chosen_value": treaty["signed_place"],
+            "chosen_source_id": chosen["source_id"],
+            "chosen_quote": chosen["quote"],
+            "alternative_value": "Elsewhere",
+            "alternative_source_id": alternative["source_id"],
+            "alternative_quote": alternative["quote"],
+            "rationale": "The stronger source.",
+        }
+    ]

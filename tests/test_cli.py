@@ -31,11 +31,16 @@ PROBLEM_KEYS = {"code", "resource", "row", "field", "message"}
 
 # --- helpers -----------------------------------------------------------------------------------
 
+
 def run_command(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """The real command in a fresh interpreter, run from outside the checkout's folder."""
     return subprocess.run(
         [sys.executable, "-m", "unionstate_data.cli", *map(str, args)],
-        capture_output=True, text=True, cwd=ROOT.parent, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT.parent,
+        timeout=120,
+        check=False,
     )
 
 
@@ -92,6 +97,7 @@ def data_file(descriptor: Path, resource: str) -> Path:
 
 # --- the shipped package -----------------------------------------------------------------------
 
+
 def test_the_shipped_package_validates_with_exit_code_0_and_says_valid() -> None:
     result = run_command("validate")
     assert result.returncode == 0, result.stderr
@@ -119,6 +125,7 @@ def test_a_copy_of_the_shipped_package_validates_when_named_by_path(
 
 
 # --- a broken package --------------------------------------------------------------------------
+
 
 def test_a_broken_package_fails_through_the_real_command_without_a_traceback(package: Path) -> None:
     package.write_text("{not json", encoding="utf-8")
@@ -302,6 +309,7 @@ def test_the_json_report_of_a_broken_package_lists_each_problem_with_its_locatio
 
 
 # --- info, schema, usage -----------------------------------------------------------------------
+
 
 def test_info_prints_the_version_and_every_table_with_its_row_count() -> None:
     result = run_command("info")

@@ -35,8 +35,13 @@ class Installed:
     def run(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if k not in _LEAKY}
         return subprocess.run(
-            [str(a) for a in args], capture_output=True, text=True, cwd=self.workdir, env=env,
-            timeout=300, check=False,
+            [str(a) for a in args],
+            capture_output=True,
+            text=True,
+            cwd=self.workdir,
+            env=env,
+            timeout=300,
+            check=False,
         )
 
     def python_code(self, code: str) -> str:
@@ -47,7 +52,11 @@ class Installed:
 
 def _checked(command: list[str | Path], cwd: Path) -> None:
     result = subprocess.run(
-        [str(c) for c in command], capture_output=True, text=True, cwd=cwd, timeout=900,
+        [str(c) for c in command],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=900,
         check=False,
     )
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
@@ -89,11 +98,7 @@ def test_the_installed_version_is_the_one_in_pyproject(installed: Installed) -> 
 
 
 def test_the_installed_data_validates_and_loads_every_treaty(installed: Installed) -> None:
-    code = (
-        "import unionstate_data as usd\n"
-        "assert usd.validate().ok\n"
-        "print(len(usd.treaties()))"
-    )
+    code = "import unionstate_data as usd\nassert usd.validate().ok\nprint(len(usd.treaties()))"
     assert installed.python_code(code) == str(checkout_treaty_rows())
 
 
@@ -105,8 +110,11 @@ def test_the_installed_treaties_table_has_one_row_per_csv_data_row(installed: In
 def test_info_reports_data_inside_site_packages_not_the_checkout(installed: Installed) -> None:
     result = installed.run(installed.command, "info")
     assert result.returncode == 0, result.stderr
-    [data] = [line.removeprefix("data: ") for line in result.stdout.splitlines()
-              if line.startswith("data: ")]
+    [data] = [
+        line.removeprefix("data: ")
+        for line in result.stdout.splitlines()
+        if line.startswith("data: ")
+    ]
     data_path = Path(data).resolve()
     assert data_path.is_relative_to(installed.site_packages)
     assert not data_path.is_relative_to(ROOT)

@@ -59,9 +59,22 @@ __all__ = [
 # Public name -> module that defines it; loaded on first access.
 _LAZY = {
     **dict.fromkeys(
-        ["DataError", "clause_themes", "clauses", "disputes", "event_participants", "events", "evidence",
-         "parties", "sources", "table", "table_names", "treaties", "treaty_parties",
-         "treaty_relations"],
+        [
+            "DataError",
+            "clause_themes",
+            "clauses",
+            "disputes",
+            "event_participants",
+            "events",
+            "evidence",
+            "parties",
+            "sources",
+            "table",
+            "table_names",
+            "treaties",
+            "treaty_parties",
+            "treaty_relations",
+        ],
         ".loaders",
     ),
     "Problem": ".problems",

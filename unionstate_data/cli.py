@@ -58,8 +58,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     root = checkout_root()
     if root is None:
-        print("schema: run this from a source checkout (pip install -e .); the installed "
-              "package has no schemas/ to write", file=sys.stderr)
+        print(
+            "schema: run this from a source checkout (pip install -e .); the installed "
+            "package has no schemas/ to write",
+            file=sys.stderr,
+        )
         return 2
     if args.write:
         changed = write_generated(root, get_version())
@@ -67,8 +70,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
         return 0
     drift = check_generated(root, get_version())
     for path in drift:
-        print(f"drift: {path} differs from what unionstate_data/models.py generates; "
-              "run `unionstate-data schema --write`", file=sys.stderr)
+        print(
+            f"drift: {path} differs from what unionstate_data/models.py generates; "
+            "run `unionstate-data schema --write`",
+            file=sys.stderr,
+        )
     return 1 if drift else 0
 
 

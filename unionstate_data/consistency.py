@@ -24,8 +24,16 @@ if TYPE_CHECKING:
 
 __all__ = ["RULE_FUNCTIONS", "Context", "normalise_quote_text", "run_consistency_rules"]
 
-_QUOTE_CHARS = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-                "\u2018": "'", "\u2019": "'", "\u201a": "'"}
+_QUOTE_CHARS = {
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+}
 _WHITESPACE = r"\s+"
 _BRACKETS = r"\[[^\]]*\]"
 
@@ -63,6 +71,7 @@ def _normalise_column(values: Any) -> Any:
 
 # --- dates -------------------------------------------------------------------------------------
 
+
 def _date_fields(schema: dict[str, Any]) -> list[str]:
     return [f["name"] for f in schema["fields"] if f.get("x-partial-date")]
 
@@ -81,9 +90,14 @@ def rule_date_invalid(ctx: Context) -> list[Problem]:
             shaped = pc.match_substring_regex(table[column], f"^(?:{PARTIAL_DATE_PATTERN})$")
             rows, bad = _mask_rows(table, pc.and_(shaped, pc.is_null(table[f"{column}_lower"])))
             problems += problems_at(
-                "date-invalid", name, rows, column,
-                [f"{column} = {v!r} is not a calendar date; check the day and month"
-                 for v in table[column].filter(bad).to_pylist()],
+                "date-invalid",
+                name,
+                rows,
+                column,
+                [
+                    f"{column} = {v!r} is not a calendar date; check the day and month"
+                    for v in table[column].filter(bad).to_pylist()
+                ],
             )
     return problems
 
@@ -98,7 +112,6 @@ DATE_PAIRS = (
 
 
 def rule_date_order(ctx: Context) -> list[Problem]:
-    import pyarrow.compute as pc
 
     problems: list[Problem] = []
     for name, earlier, later in DATE_PAIRS:
@@ -107,10 +120,18 @@ def rule_date_order(ctx: Context) -> list[Problem]:
         table = ctx.tables[name]
         rows, bad = _mask_rows(table, _certainly_before(table, later, table, earlier))
         problems += problems_at(
-            "date-order", name, rows, later,
-            [f"{later} = {b!r} is before {earlier} = {a!r}; fix whichever date is wrong"
-             for a, b in zip(table[earlier].filter(bad).to_pylist(),
-                             table[later].filter(bad).to_pylist(), strict=True)],
+            "date-order",
+            name,
+            rows,
+            later,
+            [
+                f"{later} = {b!r} is before {earlier} = {a!r}; fix whichever date is wrong"
+                for a, b in zip(
+                    table[earlier].filter(bad).to_pylist(),
+                    table[later].filter(bad).to_pylist(),
+                    strict=True,
+                )
+            ],
         )
     return problems
 
@@ -129,8 +150,9 @@ def _mask_rows(table: pa.Table, mask: Any) -> tuple[Any, Any]:
     return table[ROW_COLUMN].filter(mask), mask
 
 
-def _join(left: pa.Table, left_key: str, right: pa.Table, right_key: str,
-          columns: list[str], prefix: str) -> pa.Table:
+def _join(
+    left: pa.Table, left_key: str, right: pa.Table, right_key: str, columns: list[str], prefix: str
+) -> pa.Table:
     """Left rows with ``columns`` of their matching right row, renamed with ``prefix``."""
     picked = right.select([right_key, *columns]).rename_columns(
         [f"{prefix}{right_key}", *(f"{prefix}{c}" for c in columns)]
@@ -149,16 +171,33 @@ def rule_supersedes_order(ctx: Context) -> list[Problem]:
     ):
         return []
     treaties = ctx.tables["treaties"]
-    pairs = _join(ctx.tables["treaty_relations"], "treaty_id", treaties, "treaty_id", _SIGNED, "new_")
+    pairs = _join(
+        ctx.tables["treaty_relations"], "treaty_id", treaties, "treaty_id", _SIGNED, "new_"
+    )
     pairs = _join(pairs, "related_treaty_id", treaties, "treaty_id", _SIGNED, "old_")
     rows, bad = _mask_rows(pairs, _certainly_before(pairs, "new_signed", pairs, "old_signed"))
     return problems_at(
-        "supersedes-order", "treaty_relations", rows, "related_treaty_id",
-        [f"{t} (signed {n}) cannot {rel} {r} (signed {o}), which was signed later; "
-         "swap treaty_id and related_treaty_id or fix a signature date"
-         for t, r, rel, n, o in zip(*(pairs.filter(bad)[c].to_pylist() for c in (
-             "treaty_id", "related_treaty_id", "relation", "new_signed", "old_signed")),
-             strict=True)],
+        "supersedes-order",
+        "treaty_relations",
+        rows,
+        "related_treaty_id",
+        [
+            f"{t} (signed {n}) cannot {rel} {r} (signed {o}), which was signed later; "
+            "swap treaty_id and related_treaty_id or fix a signature date"
+            for t, r, rel, n, o in zip(
+                *(
+                    pairs.filter(bad)[c].to_pylist()
+                    for c in (
+                        "treaty_id",
+                        "related_treaty_id",
+                        "relation",
+                        "new_signed",
+                        "old_signed",
+                    )
+                ),
+                strict=True,
+            )
+        ],
     )
 
 
@@ -168,14 +207,25 @@ def rule_event_before_treaty(ctx: Context) -> list[Problem]:
         "treaties", "treaty_id", *_SIGNED
     ):
         return []
-    joined = _join(ctx.tables["events"], "treaty_id", ctx.tables["treaties"], "treaty_id",
-                   _SIGNED, "treaty_")
+    joined = _join(
+        ctx.tables["events"], "treaty_id", ctx.tables["treaties"], "treaty_id", _SIGNED, "treaty_"
+    )
     rows, bad = _mask_rows(joined, _certainly_before(joined, "date", joined, "treaty_signed"))
     return problems_at(
-        "event-before-treaty", "events", rows, "date",
-        [f"event dated {d!r} concerns {t}, signed {s!r} later; fix the date or treaty_id"
-         for d, t, s in zip(*(joined.filter(bad)[c].to_pylist()
-                              for c in ("date", "treaty_id", "treaty_signed")), strict=True)],
+        "event-before-treaty",
+        "events",
+        rows,
+        "date",
+        [
+            f"event dated {d!r} concerns {t}, signed {s!r} later; fix the date or treaty_id"
+            for d, t, s in zip(
+                *(
+                    joined.filter(bad)[c].to_pylist()
+                    for c in ("date", "treaty_id", "treaty_signed")
+                ),
+                strict=True,
+            )
+        ],
     )
 
 
@@ -183,7 +233,7 @@ _LIFE = ["start", "start_lower", "start_upper", "end", "end_lower", "end_upper"]
 
 
 def rule_party_not_existing(ctx: Context) -> list[Problem]:
-    """A party does not act at a date when it certainly did not exist (where its dates are known)."""
+    """A party does not act when it certainly did not exist (where its dates are known)."""
     import pyarrow.compute as pc
 
     if not ctx.has("parties", "party_id", *_LIFE):
@@ -196,18 +246,34 @@ def rule_party_not_existing(ctx: Context) -> list[Problem]:
     for link, key, parent, parent_key, when in acts:
         if not ctx.has(link, key, "party_id") or not ctx.has(parent, parent_key, f"{when}_lower"):
             continue
-        dated = _join(ctx.tables[link], key, ctx.tables[parent], parent_key,
-                      [when, f"{when}_lower", f"{when}_upper"], "act_")
+        dated = _join(
+            ctx.tables[link],
+            key,
+            ctx.tables[parent],
+            parent_key,
+            [when, f"{when}_lower", f"{when}_upper"],
+            "act_",
+        )
         dated = _join(dated, "party_id", ctx.tables["parties"], "party_id", _LIFE, "party_")
         too_early = _certainly_before(dated, f"act_{when}", dated, "party_start")
         too_late = _certainly_before(dated, "party_end", dated, f"act_{when}")
         rows, bad = _mask_rows(dated, pc.or_kleene(too_early, too_late))
         problems += problems_at(
-            "party-not-existing", link, rows, "party_id",
-            [f"{p} acts on {d!r} but existed only from {s!r} to {e!r}; "
-             "check the party, its start/end dates or the date of the act"
-             for p, d, s, e in zip(*(dated.filter(bad)[c].to_pylist() for c in (
-                 "party_id", f"act_{when}", "party_start", "party_end")), strict=True)],
+            "party-not-existing",
+            link,
+            rows,
+            "party_id",
+            [
+                f"{p} acts on {d!r} but existed only from {s!r} to {e!r}; "
+                "check the party, its start/end dates or the date of the act"
+                for p, d, s, e in zip(
+                    *(
+                        dated.filter(bad)[c].to_pylist()
+                        for c in ("party_id", f"act_{when}", "party_start", "party_end")
+                    ),
+                    strict=True,
+                )
+            ],
         )
     return problems
 
@@ -226,9 +292,11 @@ def _party_counts(ctx: Context) -> Any:
         links = links.filter(pc.is_in(links["role"], value_set=pa.array(_PARTY_ROLES)))
     links = links.select(["treaty_id", "party_id"])
     counts = links.group_by("treaty_id").aggregate([("party_id", "count_distinct")])
-    joined = treaties.select([ROW_COLUMN, "treaty_id", "scope"]).join(
-        counts, "treaty_id", join_type="left outer"
-    ).sort_by([(ROW_COLUMN, "ascending")])
+    joined = (
+        treaties.select([ROW_COLUMN, "treaty_id", "scope"])
+        .join(counts, "treaty_id", join_type="left outer")
+        .sort_by([(ROW_COLUMN, "ascending")])
+    )
     count = pc.fill_null(joined["party_id_count_distinct"], pa.scalar(0, pa.int64()))
     return joined, count
 
@@ -236,33 +304,52 @@ def _party_counts(ctx: Context) -> Any:
 def rule_bilateral_parties(ctx: Context) -> list[Problem]:
     import pyarrow.compute as pc
 
-    if not ctx.has("treaties", "treaty_id", "scope") or not ctx.has("treaty_parties", "treaty_id", "party_id"):
+    if not ctx.has("treaties", "treaty_id", "scope") or not ctx.has(
+        "treaty_parties", "treaty_id", "party_id"
+    ):
         return []
     joined, count = _party_counts(ctx)
-    rows, bad = _mask_rows(joined, pc.and_(pc.equal(joined["scope"], "bilateral"),
-                                           pc.not_equal(count, 2)))
+    rows, bad = _mask_rows(
+        joined, pc.and_(pc.equal(joined["scope"], "bilateral"), pc.not_equal(count, 2))
+    )
     return problems_at(
-        "bilateral-parties", "treaties", rows, "scope",
-        [f"{t} is bilateral but treaty_parties lists {n} distinct parties, expected 2; "
-         "fix treaty_parties or the scope"
-         for t, n in zip(joined["treaty_id"].filter(bad).to_pylist(),
-                         count.filter(bad).to_pylist(), strict=True)],
+        "bilateral-parties",
+        "treaties",
+        rows,
+        "scope",
+        [
+            f"{t} is bilateral but treaty_parties lists {n} distinct parties, expected 2; "
+            "fix treaty_parties or the scope"
+            for t, n in zip(
+                joined["treaty_id"].filter(bad).to_pylist(),
+                count.filter(bad).to_pylist(),
+                strict=True,
+            )
+        ],
     )
 
 
 def rule_treaty_without_parties(ctx: Context) -> list[Problem]:
     import pyarrow.compute as pc
 
-    if not ctx.has("treaties", "treaty_id", "scope") or not ctx.has("treaty_parties", "treaty_id", "party_id"):
+    if not ctx.has("treaties", "treaty_id", "scope") or not ctx.has(
+        "treaty_parties", "treaty_id", "party_id"
+    ):
         return []
     joined, count = _party_counts(ctx)
     # A bilateral treaty with no parties is reported by bilateral-parties already.
-    rows, bad = _mask_rows(joined, pc.and_(pc.not_equal(joined["scope"], "bilateral"),
-                                           pc.equal(count, 0)))
+    rows, bad = _mask_rows(
+        joined, pc.and_(pc.not_equal(joined["scope"], "bilateral"), pc.equal(count, 0))
+    )
     return problems_at(
-        "treaty-without-parties", "treaties", rows, "treaty_id",
-        [f"{t} has no rows in treaty_parties; add its parties with evidence"
-         for t in joined["treaty_id"].filter(bad).to_pylist()],
+        "treaty-without-parties",
+        "treaties",
+        rows,
+        "treaty_id",
+        [
+            f"{t} has no rows in treaty_parties; add its parties with evidence"
+            for t in joined["treaty_id"].filter(bad).to_pylist()
+        ],
     )
 
 
@@ -275,15 +362,24 @@ def rule_editorial_brackets(ctx: Context) -> list[Problem]:
     has_brackets = pc.match_substring_regex(table["text"], _BRACKETS)
     rows, bad = _mask_rows(table, pc.not_equal(has_brackets, table["editorial_brackets"]))
     return problems_at(
-        "editorial-brackets", "clauses", rows, "editorial_brackets",
-        [f"editorial_brackets is {flag} but the text {'has' if found else 'has no'} "
-         f"[...] insertion; set it to {found}"
-         for flag, found in zip(table["editorial_brackets"].filter(bad).to_pylist(),
-                                has_brackets.filter(bad).to_pylist(), strict=True)],
+        "editorial-brackets",
+        "clauses",
+        rows,
+        "editorial_brackets",
+        [
+            f"editorial_brackets is {flag} but the text {'has' if found else 'has no'} "
+            f"[...] insertion; set it to {found}"
+            for flag, found in zip(
+                table["editorial_brackets"].filter(bad).to_pylist(),
+                has_brackets.filter(bad).to_pylist(),
+                strict=True,
+            )
+        ],
     )
 
 
 # --- sources -----------------------------------------------------------------------------------
+
 
 def rule_source_seed_pair(ctx: Context) -> list[Problem]:
     import pyarrow.compute as pc
@@ -291,10 +387,14 @@ def rule_source_seed_pair(ctx: Context) -> list[Problem]:
     if not ctx.has("sources", "seed_path", "sha256"):
         return []
     table = ctx.tables["sources"]
-    rows, bad = _mask_rows(table, pc.not_equal(pc.is_valid(table["seed_path"]),
-                                               pc.is_valid(table["sha256"])))
+    rows, _ = _mask_rows(
+        table, pc.not_equal(pc.is_valid(table["seed_path"]), pc.is_valid(table["sha256"]))
+    )
     return problems_at(
-        "source-seed-pair", "sources", rows, "sha256",
+        "source-seed-pair",
+        "sources",
+        rows,
+        "sha256",
         ["seed_path and sha256 go together: give both (sha256sum of the stored text) or neither"]
         * len(rows),
     )
@@ -322,20 +422,33 @@ def rule_source_hash(ctx: Context) -> list[Problem]:
         return []
     seeds = _seeds(ctx)
     problems: list[Problem] = []
-    for row, seed_path, expected in zip(*(seeds[c].to_pylist() for c in (
-            ROW_COLUMN, "seed_path", "sha256")), strict=True):
+    for row, seed_path, expected in zip(
+        *(seeds[c].to_pylist() for c in (ROW_COLUMN, "seed_path", "sha256")), strict=True
+    ):
         data = _seed_bytes(ctx, seed_path)
         if data is None:
-            problems.append(Problem("file-missing", "sources", row, "seed_path",
-                                    f"stored source {ctx.base / seed_path} does not exist"))
+            problems.append(
+                Problem(
+                    "file-missing",
+                    "sources",
+                    row,
+                    "seed_path",
+                    f"stored source {ctx.base / seed_path} does not exist",
+                )
+            )
             continue
         actual = hashlib.sha256(data).hexdigest()
         if expected is not None and actual != expected:
-            problems.append(Problem(
-                "source-hash", "sources", row, "sha256",
-                f"{seed_path}: expected sha256 {expected}, got {actual}; if the text was "
-                "corrected on purpose, update sha256 and re-check every quote from it",
-            ))
+            problems.append(
+                Problem(
+                    "source-hash",
+                    "sources",
+                    row,
+                    "sha256",
+                    f"{seed_path}: expected sha256 {expected}, got {actual}; if the text was "
+                    "corrected on purpose, update sha256 and re-check every quote from it",
+                )
+            )
     return problems
 
 
@@ -343,8 +456,9 @@ def _source_texts(ctx: Context) -> dict[str, str]:
     """Normalised stored text per source_id (sources without stored text are absent)."""
     texts: dict[str, str] = {}
     seeds = _seeds(ctx)
-    for source_id, seed_path in zip(seeds["source_id"].to_pylist(),
-                                    seeds["seed_path"].to_pylist(), strict=True):
+    for source_id, seed_path in zip(
+        seeds["source_id"].to_pylist(), seeds["seed_path"].to_pylist(), strict=True
+    ):
         data = _seed_bytes(ctx, seed_path)
         if source_id is not None and data is not None:
             texts[source_id] = normalise_quote_text(data.decode("utf-8", errors="replace"))
@@ -353,8 +467,9 @@ def _source_texts(ctx: Context) -> dict[str, str]:
 
 def _quoted_columns(ctx: Context) -> list[tuple[str, str, str]]:
     """(resource, source column, text column) triples: text that must stand in that source."""
-    triples = [(name, "source_id", "quote") for name in ctx.tables
-               if ctx.has(name, "source_id", "quote")]
+    triples = [
+        (name, "source_id", "quote") for name in ctx.tables if ctx.has(name, "source_id", "quote")
+    ]
     if ctx.has("clauses", "source_id", "text"):
         triples.append(("clauses", "source_id", "text"))
     for side in ("chosen", "alternative"):
@@ -395,16 +510,25 @@ def rule_quote_verbatim(ctx: Context) -> list[Problem]:
         keys = pc.binary_join_element_wise(sources, normalised, "\x1f")
         rows, bad = _mask_rows(candidates, pc.is_in(keys, value_set=bad_keys))
         problems += problems_at(
-            "quote-not-verbatim", name, rows, column,
-            [f"{column} {q[:60]!r}{'...' if len(q) > 60 else ''} is not in the stored text of "
-             f"{s}; copy it character for character from the source"
-             for s, q in zip(sources.filter(bad).to_pylist(),
-                             candidates[column].filter(bad).to_pylist(), strict=True)],
+            "quote-not-verbatim",
+            name,
+            rows,
+            column,
+            [
+                f"{column} {q[:60]!r}{'...' if len(q) > 60 else ''} is not in the stored text of "
+                f"{s}; copy it character for character from the source"
+                for s, q in zip(
+                    sources.filter(bad).to_pylist(),
+                    candidates[column].filter(bad).to_pylist(),
+                    strict=True,
+                )
+            ],
         )
     return problems
 
 
 # --- evidence ----------------------------------------------------------------------------------
+
 
 def _primary_key(ctx: Context, name: str) -> str | None:
     keys = ctx.schemas[name].get("primaryKey", [])
@@ -438,16 +562,26 @@ def _pointer_targets(ctx: Context, pointer: str) -> list[Problem]:
         known = pc.is_in(mine["record_id"], value_set=ctx.tables[name][key])
         rows, bad = _mask_rows(mine, pc.invert(known))
         problems += problems_at(
-            "evidence-target", pointer, rows, "record_id",
-            [f"{name} has no row {v!r}; fix record_id or resource_name"
-             for v in mine["record_id"].filter(bad).to_pylist()],
+            "evidence-target",
+            pointer,
+            rows,
+            "record_id",
+            [
+                f"{name} has no row {v!r}; fix record_id or resource_name"
+                for v in mine["record_id"].filter(bad).to_pylist()
+            ],
         )
         fields = pa.array([f["name"] for f in ctx.schemas[name]["fields"]], pa.string())
         rows, bad = _mask_rows(mine, pc.invert(pc.is_in(mine["field"], value_set=fields)))
         problems += problems_at(
-            "evidence-target", pointer, rows, "field",
-            [f"{name} has no field {v!r}; expected one of {fields.to_pylist()}"
-             for v in mine["field"].filter(bad).to_pylist()],
+            "evidence-target",
+            pointer,
+            rows,
+            "field",
+            [
+                f"{name} has no field {v!r}; expected one of {fields.to_pylist()}"
+                for v in mine["field"].filter(bad).to_pylist()
+            ],
         )
     return problems
 
@@ -471,15 +605,24 @@ def rule_field_evidence(ctx: Context) -> list[Problem]:
             wanted = pc.binary_join_element_wise(
                 pa.scalar(name), table[key], pa.scalar(column), "\x1f"
             )
-            missing = pc.and_(pc.is_valid(table[column]),
-                              pc.invert(pc.is_in(wanted, value_set=backed)))
+            missing = pc.and_(
+                pc.is_valid(table[column]), pc.invert(pc.is_in(wanted, value_set=backed))
+            )
             rows, bad = _mask_rows(table, missing)
             problems += problems_at(
-                "field-evidence-missing", name, rows, column,
-                [f"{column} = {v!r} of {k} has no evidence row; add one to evidence "
-                 f"(resource_name={name}, record_id={k}, field={column}) with source and quote"
-                 for k, v in zip(table[key].filter(bad).to_pylist(),
-                                 table[column].filter(bad).to_pylist(), strict=True)],
+                "field-evidence-missing",
+                name,
+                rows,
+                column,
+                [
+                    f"{column} = {v!r} of {k} has no evidence row; add one to evidence "
+                    f"(resource_name={name}, record_id={k}, field={column}) with source and quote"
+                    for k, v in zip(
+                        table[key].filter(bad).to_pylist(),
+                        table[column].filter(bad).to_pylist(),
+                        strict=True,
+                    )
+                ],
             )
     return problems
 
@@ -502,20 +645,34 @@ def rule_dispute_value(ctx: Context) -> list[Problem]:
         for column in pc.unique(mine["field"].drop_null()).to_pylist():
             if column not in table.column_names:
                 continue  # reported by evidence-target
-            held = table.select([key]).append_column(
-                "held", pc.cast(table[column], pa.string())
-            ).rename_columns(["record_id", "held"])
+            held = (
+                table.select([key])
+                .append_column("held", pc.cast(table[column], pa.string()))
+                .rename_columns(["record_id", "held"])
+            )
             asked = mine.filter(pc.equal(mine["field"], column))
             joined = asked.join(held, "record_id", join_type="inner").sort_by(
                 [(ROW_COLUMN, "ascending")]
             )
-            differs = pc.invert(pc.fill_null(pc.equal(joined["chosen_value"], joined["held"]), False))
+            differs = pc.invert(
+                pc.fill_null(pc.equal(joined["chosen_value"], joined["held"]), False)
+            )
             rows, bad = _mask_rows(joined, differs)
             problems += problems_at(
-                "dispute-value", "disputes", rows, "chosen_value",
-                [f"chosen_value is {c!r} but {name}.{column} of {r} holds {h!r}; make them agree"
-                 for c, r, h in zip(*(joined.filter(bad)[k].to_pylist()
-                                      for k in ("chosen_value", "record_id", "held")), strict=True)],
+                "dispute-value",
+                "disputes",
+                rows,
+                "chosen_value",
+                [
+                    f"chosen_value is {c!r} but {name}.{column} of {r} holds {h!r}; make them agree"
+                    for c, r, h in zip(
+                        *(
+                            joined.filter(bad)[k].to_pylist()
+                            for k in ("chosen_value", "record_id", "held")
+                        ),
+                        strict=True,
+                    )
+                ],
             )
     return problems
 

@@ -47,30 +47,73 @@ PartialDate = Annotated[
     str, Field(pattern=f"^{PARTIAL_DATE_PATTERN}$", json_schema_extra={"x-partial-date": True})
 ]
 
-Reliability = Literal["official", "state_media", "news", "legal_database", "encyclopedia", "secondary"]
+Reliability = Literal[
+    "official", "state_media", "news", "legal_database", "encyclopedia", "secondary"
+]
 SourceKind = Literal[
-    "article", "treaty_text", "official_statement", "news_report", "encyclopedia_entry",
-    "dataset", "book", "legal_database_entry", "web_page",
+    "article",
+    "treaty_text",
+    "official_statement",
+    "news_report",
+    "encyclopedia_entry",
+    "dataset",
+    "book",
+    "legal_database_entry",
+    "web_page",
 ]
 PartyKind = Literal[
-    "state", "former_state", "international_organisation", "supranational_union",
-    "union_body", "political_party", "person",
+    "state",
+    "former_state",
+    "international_organisation",
+    "supranational_union",
+    "union_body",
+    "political_party",
+    "person",
 ]
 TreatyScope = Literal["bilateral", "multilateral"]
 TreatyRole = Literal["signatory", "party", "depositary", "created"]
 RelationKind = Literal["supersedes", "amends", "implements"]
 EventKind = Literal[
-    "signing", "agreement", "referendum", "election", "dissolution", "founding", "summit",
-    "military", "ratification", "entry_into_force", "other",
+    "signing",
+    "agreement",
+    "referendum",
+    "election",
+    "dissolution",
+    "founding",
+    "summit",
+    "military",
+    "ratification",
+    "entry_into_force",
+    "other",
 ]
 ParticipantRole = Literal[
-    "signatory", "organiser", "winner", "candidate", "aggressor", "target", "staging_ground",
-    "participant", "subject", "dissolved", "created",
+    "signatory",
+    "organiser",
+    "winner",
+    "candidate",
+    "aggressor",
+    "target",
+    "staging_ground",
+    "participant",
+    "subject",
+    "dissolved",
+    "created",
 ]
 Theme = Literal[
-    "sovereignty", "independence", "territorial_integrity", "borders", "citizenship", "customs",
-    "economy", "defence", "security", "foreign_policy", "unification", "institutions",
-    "equality", "language",
+    "sovereignty",
+    "independence",
+    "territorial_integrity",
+    "borders",
+    "citizenship",
+    "customs",
+    "economy",
+    "defence",
+    "security",
+    "foreign_policy",
+    "unification",
+    "institutions",
+    "equality",
+    "language",
 ]
 Language = Literal["en", "ru", "be"]
 ContentResource = Literal["parties", "treaties", "events", "clauses"]
@@ -196,7 +239,8 @@ class Treaty(Evidenced):
 
     treaty_id: Slug = Field(description="Stable ID of the treaty.")
     name_en: str = Field(
-        description="Name in English: as the source names it, or a plain description if it gives none."
+        description="Name in English: as the source names it, or a plain description if it "
+        "gives none."
     )
     title_en: str | None = Field(
         default=None,

@@ -97,7 +97,9 @@ def _is_resource_entry(entry: Any) -> bool:
     )
 
 
-def _read_schema(base: Path, name: str, ref: str | dict[str, Any]) -> tuple[dict[str, Any] | None, list[Problem]]:
+def _read_schema(
+    base: Path, name: str, ref: str | dict[str, Any]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
     if isinstance(ref, dict):
         schema: Any = ref
         where = f"the inline schema of {name}"
@@ -139,8 +141,13 @@ def _read_resource(base: Path, entry: dict[str, Any]) -> tuple[RawResource | Non
 
 def _check_utf8(name: str, path: Path, data: bytes) -> Problem | None:
     if data.startswith(b"\xef\xbb\xbf"):
-        return Problem("encoding-error", name, 1, None,
-                       f"{path}: starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+        return Problem(
+            "encoding-error",
+            name,
+            1,
+            None,
+            f"{path}: starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM",
+        )
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -166,12 +173,20 @@ def _read_csv(
     problems = _check_header(name, path, columns, schema)
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:  # cells cannot be told apart by name: report and read nothing more
-        return None, [*problems, *(
-            Problem("duplicate-column", name, 1, column,
+        return None, [
+            *problems,
+            *(
+                Problem(
+                    "duplicate-column",
+                    name,
+                    1,
+                    column,
                     f"{path}: column {column!r} appears {columns.count(column)} times in the "
-                    "header; keep one")
-            for column in repeated
-        )]
+                    "header; keep one",
+                )
+                for column in repeated
+            ),
+        ]
     ragged: list[tuple[int, int, int]] = []
 
     def on_invalid_row(row: Any) -> str:
@@ -197,7 +212,10 @@ def _read_csv(
         return None, [*problems, Problem("ragged-row", name, None, None, message)]
     problems += [
         Problem(
-            "ragged-row", name, number, None,
+            "ragged-row",
+            name,
+            number,
+            None,
             f"{path}: expected {expected} cells as in the header, got {actual}; "
             "quote cells that contain commas, and do not break cells across lines",
         )
@@ -221,15 +239,25 @@ def _check_header(
 ) -> list[Problem]:
     expected = [f["name"] for f in schema["fields"]]
     problems = [
-        Problem("missing-column", name, 1, column,
-                f"{path}: the schema defines column {column!r} but the header lacks it; add it")
+        Problem(
+            "missing-column",
+            name,
+            1,
+            column,
+            f"{path}: the schema defines column {column!r} but the header lacks it; add it",
+        )
         for column in expected
         if column not in header
     ]
     problems += [
-        Problem("extra-column", name, 1, column,
-                f"{path}: column {column!r} is not in the schema (expected only {expected}); "
-                "remove it or add it to the model")
+        Problem(
+            "extra-column",
+            name,
+            1,
+            column,
+            f"{path}: column {column!r} is not in the schema (expected only {expected}); "
+            "remove it or add it to the model",
+        )
         for column in header
         if column not in expected
     ]

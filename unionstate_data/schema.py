@@ -77,7 +77,10 @@ def _annotations(model: type[Record], name: str) -> tuple[Any, bool, list[Any], 
 
 def _field_schema(model: type[Record], name: str) -> dict[str, Any]:
     inner, optional, metadata, extra = _annotations(model, name)
-    field: dict[str, Any] = {"name": name, "description": model.model_fields[name].description or ""}
+    field: dict[str, Any] = {
+        "name": name,
+        "description": model.model_fields[name].description or "",
+    }
     constraints: dict[str, Any] = {}
     if typing.get_origin(inner) is typing.Literal:
         field["type"] = "string"

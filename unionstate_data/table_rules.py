@@ -19,7 +19,7 @@ from .reading import ROW_COLUMN, RawPackage
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["TRUE_VALUES", "FALSE_VALUES", "check_keys", "type_table", "type_tables"]
+__all__ = ["FALSE_VALUES", "TRUE_VALUES", "check_keys", "type_table", "type_tables"]
 
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
@@ -58,7 +58,9 @@ def type_tables(raw: RawPackage) -> tuple[dict[str, pa.Table], list[Problem]]:
     return tables, problems
 
 
-def type_table(name: str, cells: pa.Table, schema: dict[str, Any]) -> tuple[pa.Table, list[Problem]]:
+def type_table(
+    name: str, cells: pa.Table, schema: dict[str, Any]
+) -> tuple[pa.Table, list[Problem]]:
     """Check one resource's cells against its schema and build its typed table."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -68,8 +70,9 @@ def type_table(name: str, cells: pa.Table, schema: dict[str, Any]) -> tuple[pa.T
     blank = _all_empty(cells, strings)
     if pc.any(blank).as_py():
         rows = cells[ROW_COLUMN].filter(blank)
-        problems += problems_at("blank-row", name, rows, None,
-                                ["the row is blank; delete the empty line"] * len(rows))
+        problems += problems_at(
+            "blank-row", name, rows, None, ["the row is blank; delete the empty line"] * len(rows)
+        )
         cells = cells.filter(pc.invert(blank))
     columns: dict[str, Any] = {ROW_COLUMN: cells[ROW_COLUMN]}
     for spec in schema["fields"]:
@@ -106,8 +109,13 @@ def _type_column(name: str, cells: pa.Table, spec: dict[str, Any]) -> tuple[Any,
     problems: list[Problem] = []
     if constraints.get("required"):
         rows, _ = _flagged(cells, empty)
-        problems += problems_at("required", name, rows, field,
-                                [f"{field} is required but empty; fill it in"] * len(rows))
+        problems += problems_at(
+            "required",
+            name,
+            rows,
+            field,
+            [f"{field} is required but empty; fill it in"] * len(rows),
+        )
     kind = spec.get("type", "string")
     if kind == "integer":
         parses = pc.match_substring_regex(raw, _INTEGER)
@@ -123,7 +131,10 @@ def _type_column(name: str, cells: pa.Table, spec: dict[str, Any]) -> tuple[Any,
     rows, bad = _flagged(cells, pc.invert(ok))
     expected = {"integer": "a whole number", "boolean": "true or false"}.get(kind, kind)
     problems += problems_at(
-        "type-error", name, rows, field,
+        "type-error",
+        name,
+        rows,
+        field,
         [f"{field} must be {expected}, got {v!r}" for v in raw.filter(bad).to_pylist()],
     )
     values = pc.if_else(empty, pa.scalar(None, values.type), values)
@@ -142,22 +153,37 @@ def _constraint_problems(
         pattern = constraints["pattern"]
         rows, bad = _flagged(cells, pc.invert(pc.match_substring_regex(values, f"^(?:{pattern})$")))
         problems += problems_at(
-            "pattern", name, rows, field,
+            "pattern",
+            name,
+            rows,
+            field,
             [f"{field} must match {pattern!r}, got {v!r}" for v in values.filter(bad).to_pylist()],
         )
     if "enum" in constraints:
         allowed = constraints["enum"]
         rows, bad = _flagged(cells, pc.invert(pc.is_in(values, value_set=pa.array(allowed))))
         problems += problems_at(
-            "enum", name, rows, field,
-            [f"{field} must be one of {allowed}, got {v!r}" for v in values.filter(bad).to_pylist()],
+            "enum",
+            name,
+            rows,
+            field,
+            [
+                f"{field} must be one of {allowed}, got {v!r}"
+                for v in values.filter(bad).to_pylist()
+            ],
         )
     if "minimum" in constraints:
         minimum = constraints["minimum"]
         rows, bad = _flagged(cells, pc.less(values, minimum))
         problems += problems_at(
-            "minimum", name, rows, field,
-            [f"{field} must be at least {minimum}, got {v!r}" for v in values.filter(bad).to_pylist()],
+            "minimum",
+            name,
+            rows,
+            field,
+            [
+                f"{field} must be at least {minimum}, got {v!r}"
+                for v in values.filter(bad).to_pylist()
+            ],
         )
     if constraints.get("unique"):
         problems += _duplicates("unique", name, cells[ROW_COLUMN], [values], [field])
@@ -188,11 +214,18 @@ def _duplicates(
     joined = joined.sort_by([("row", "ascending")])
     label = ", ".join(fields)
     return [
-        Problem(code, name, row, fields[0] if len(fields) == 1 else label,
-                f"({label}) = {key.replace(_KEY_SEPARATOR, ', ')!r} repeats row {first_row}; "
-                "give this row its own key or delete the duplicate")
+        Problem(
+            code,
+            name,
+            row,
+            fields[0] if len(fields) == 1 else label,
+            f"({label}) = {key.replace(_KEY_SEPARATOR, ', ')!r} repeats row {first_row}; "
+            "give this row its own key or delete the duplicate",
+        )
         for key, row, first_row in zip(
-            joined["key"].to_pylist(), joined["row"].to_pylist(), joined["row_min"].to_pylist(),
+            joined["key"].to_pylist(),
+            joined["row"].to_pylist(),
+            joined["row_min"].to_pylist(),
             strict=True,
         )
     ]
@@ -216,7 +249,9 @@ def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _foreign_key(name: str, table: pa.Table, fk: dict[str, Any], tables: dict[str, pa.Table]) -> list[Problem]:
+def _foreign_key(
+    name: str, table: pa.Table, fk: dict[str, Any], tables: dict[str, pa.Table]
+) -> list[Problem]:
     import pyarrow.compute as pc
 
     fields = _as_list(fk["fields"])
@@ -233,8 +268,13 @@ def _foreign_key(name: str, table: pa.Table, fk: dict[str, Any], tables: dict[st
     rows, bad = _flagged(table, missing)
     label = ", ".join(fields)
     return problems_at(
-        "foreign-key", name, rows, label,
-        [f"{label} = {v.replace(_KEY_SEPARATOR, ', ')!r} is not a {target}.{', '.join(ref_fields)}; "
-         f"add that row to {target} or fix the reference"
-         for v in child_key.filter(bad).to_pylist()],
+        "foreign-key",
+        name,
+        rows,
+        label,
+        [
+            f"{label} = {v.replace(_KEY_SEPARATOR, ', ')!r} is not a "
+            f"{target}.{', '.join(ref_fields)}; add that row to {target} or fix the reference"
+            for v in child_key.filter(bad).to_pylist()
+        ],
     )

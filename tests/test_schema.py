@@ -1,0 +1,68 @@
+"""The Table Schemas and the descriptor's resources are generated from the models: no drift."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from unionstate_data._version import get_version
+from unionstate_data.models import MODELS, Party, Treaty
+from unionstate_data.schema import check_generated, table_schema, write_generated
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_checkout_has_no_drift_from_the_models() -> None:
+    assert check_generated(ROOT, get_version()) == []
+
+
+@pytest.fixture
+def checkout_copy(tmp_path: Path) -> Path:
+    for folder in ("schemas", "datapackage"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def test_a_hand_edited_schema_is_reported_as_drift(checkout_copy: Path) -> None:
+    path = checkout_copy / "schemas" / "parties.json"
+    schema = json.loads(path.read_text())
+    schema["fields"][0]["description"] = "edited by hand"
+    path.write_text(json.dumps(schema))
+    assert check_generated(checkout_copy, get_version()) == ["schemas/parties.json"]
+    assert write_generated(checkout_copy, get_version()) == ["schemas/parties.json"]
+    assert check_generated(checkout_copy, get_version()) == []
+
+
+def test_a_descriptor_with_another_version_is_reported_as_drift(checkout_copy: Path) -> None:
+    assert check_generated(checkout_copy, "9.9.9") == ["datapackage/datapackage.json"]
+
+
+def test_every_model_has_a_resource_and_a_schema_file_in_the_descriptor() -> None:
+    descriptor = json.loads((ROOT / "datapackage" / "datapackage.json").read_text())
+    assert [r["name"] for r in descriptor["resources"]] == [m.resource for m in MODELS]
+    for resource in descriptor["resources"]:
+        assert (ROOT / "datapackage" / resource["schema"]).resolve().is_file()
+
+
+def test_model_constraints_become_table_schema_constraints() -> None:
+    fields = {f["name"]: f for f in table_schema(Party)["fields"]}
+    assert fields["party_id"]["constraints"] == {
+        "required": True,
+        "pattern": "[a-z0-9]+(-[a-z0-9]+)*",
+    }
+    assert fields["iso3"]["constraints"] == {"pattern": "[A-Z]{3}", "unique": True}
+    assert fields["cow_code"]["type"] == "integer"
+    assert fields["start"]["x-partial-date"] is True
+    assert "required" not in fields["start"].get("constraints", {})
+    assert list(fields)[-3:] == ["source_id", "quote", "locator"]
+    assert table_schema(Treaty)["foreignKeys"] == [
+        {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}
+    ]
+
+
+def test_the_descriptor_version_is_the_package_version() -> None:
+    descriptor = json.loads((ROOT / "datapackage" / "datapackage.json").read_text())
+    assert descriptor["version"] == get_version()
