@@ -18,7 +18,9 @@ ensure_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
   fi
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
+  local target="."
+  [ -z "$extras" ] || target=".[$extras]"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$target"
 }
 
 case "${1:-}" in
