@@ -82,11 +82,11 @@ def test_broken_data_raises_a_data_error_that_lists_the_problems(
     events.write_text(events.read_text().replace(",1995-05,", ",1995-05-xx,", 1))
     broken = tmp_path / "datapackage" / "datapackage.json"
     monkeypatch.setattr(_paths, "descriptor_path", lambda: broken)
-    loaders._typed_tables.cache_clear()
+    loaders._shipped_tables.cache_clear()
     try:
         with pytest.raises(usd.DataError) as caught:
             usd.events()
     finally:
-        loaders._typed_tables.cache_clear()
+        loaders._shipped_tables.cache_clear()
     assert "events" in str(caught.value)
     assert "unionstate-data validate" in str(caught.value)

@@ -78,6 +78,72 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 1 if drift else 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .release import BuildError, build
+
+    try:
+        release = build(args.out)
+    except BuildError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem.line(), file=sys.stderr)
+        return 1
+    print(f"built {release.path}")
+    for name, entry in release.manifest["files"].items():
+        print(f"  {name}  {entry['bytes']} bytes  sha256 {entry['sha256']}")
+    if args.publish:
+        return _publish(release.path)
+    return 0
+
+
+def _publish(release_path: Path) -> int:
+    from ._paths import checkout_root
+    from ._version import get_version
+    from .registry import publish
+    from .schema import write_generated
+
+    root = checkout_root()
+    if root is None:
+        print("build --publish: run this from a source checkout", file=sys.stderr)
+        return 2
+    try:
+        folder = publish(release_path, root)
+    except FileExistsError as exc:
+        print(f"build --publish: {exc}", file=sys.stderr)
+        return 1
+    write_generated(root, get_version())
+    print(f"published: {folder} (and unionstate_data/registry.json); commit both")
+    return 0
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    from .citation import cite
+    from .registry import UnknownVersionError
+
+    try:
+        print(cite(args.format, version=args.version, sources=args.sources), end="")
+    except UnknownVersionError as exc:
+        print(f"cite: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .archive import UnsafeArchiveError
+    from .diff import diff_packages
+
+    try:
+        result = diff_packages(args.old, args.new)
+    except (FileNotFoundError, ValueError, UnsafeArchiveError) as exc:
+        print(f"diff: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(result.lines()))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="unionstate-data",
@@ -95,7 +161,26 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.set_defaults(run=cmd_info)
 
-    schema = commands.add_parser("schema", help="check or regenerate schemas/ from the models")
+    build = commands.add_parser("build", help="validate, then build the release into OUT")
+    build.add_argument("--out", type=Path, default=Path("dist"), help="output folder (dist/)")
+    build.add_argument(
+        "--publish", action="store_true", help="record the release in releases/ (checkout only)"
+    )
+    build.set_defaults(run=cmd_build)
+
+    cite = commands.add_parser("cite", help="how to cite this version (or --version X)")
+    cite.add_argument("--format", choices=["bibtex", "apa", "cff", "csl-json"], default="bibtex")
+    cite.add_argument("--version", help="a published version (default: the installed one)")
+    cite.add_argument("--sources", action="store_true", help="also list the upstream sources")
+    cite.set_defaults(run=cmd_cite)
+
+    diff = commands.add_parser("diff", help="rows and schema changed between two versions")
+    diff.add_argument("old", type=Path, help="release folder, release zip or datapackage.json")
+    diff.add_argument("new", type=Path, help="release folder, release zip or datapackage.json")
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.set_defaults(run=cmd_diff)
+
+    schema = commands.add_parser("schema", help="check or regenerate the generated files")
     mode = schema.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="fail on drift (default)")
     mode.add_argument("--write", action="store_true", help="rewrite the generated files")

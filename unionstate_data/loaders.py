@@ -41,6 +41,7 @@ __all__ = [
     "treaties",
     "treaty_parties",
     "treaty_relations",
+    "typed_tables",
 ]
 
 R = TypeVar("R", bound="Record")
@@ -66,8 +67,8 @@ def table_names() -> list[str]:
     return [model.resource for model in MODELS]
 
 
-@cache
-def _typed_tables(path: Path) -> dict[str, pa.Table]:
+def typed_tables(path: Path) -> dict[str, pa.Table]:
+    """Every table of the package at ``path``, typed; DataError if it cannot be typed."""
     from .reading import ROW_COLUMN, read_package
     from .table_rules import type_tables
 
@@ -79,6 +80,12 @@ def _typed_tables(path: Path) -> dict[str, pa.Table]:
     return {name: t.drop_columns([ROW_COLUMN]) for name, t in tables.items()}
 
 
+@cache
+def _shipped_tables(path: Path) -> dict[str, pa.Table]:
+    """The shipped tables, read once per process (the installed data does not change)."""
+    return typed_tables(path)
+
+
 def table(name: str) -> pa.Table:
     """One table as a pyarrow Table with typed columns.
 
@@ -87,7 +94,7 @@ def table(name: str) -> pa.Table:
     """
     from ._paths import descriptor_path
 
-    tables = _typed_tables(descriptor_path())
+    tables = _shipped_tables(descriptor_path())
     if name not in tables:
         raise KeyError(f"no table {name!r}; the tables are {sorted(tables)}")
     return tables[name]

@@ -1,4 +1,4 @@
-"""Generate the Table Schemas and the descriptor's resources from the models.
+"""Generate the Table Schemas, the descriptor's resources, CITATION.cff and the release registry.
 
 The models (``unionstate_data.models``) are the one source of truth. This module turns each into a
 Frictionless Table Schema (``schemas/{resource}.json``) and into an entry of the ``resources`` of
@@ -138,6 +138,9 @@ def descriptor_resources() -> list[dict[str, Any]]:
 
 def _expected_files(root: Path, version: str) -> dict[Path, str]:
     """Every generated file under ``root`` (a checkout), with the text it must have."""
+    from .citation import cff_text, load_citation
+    from .registry import generate_registry
+
     files = {
         root / "schemas" / f"{model.resource}.json": dump_json(table_schema(model))
         for model in MODELS
@@ -147,6 +150,10 @@ def _expected_files(root: Path, version: str) -> dict[Path, str]:
     descriptor["version"] = version
     descriptor["resources"] = descriptor_resources()
     files[descriptor_path] = dump_json(descriptor)
+    files[root / "CITATION.cff"] = cff_text(load_citation(version, descriptor_path))
+    files[root / "unionstate_data" / "registry.json"] = dump_json(
+        generate_registry(root / "releases")
+    )
     return files
 
 

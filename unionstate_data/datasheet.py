@@ -1,0 +1,47 @@
+"""The datasheet that travels in every release zip: what the data is, its tables and fields."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["datasheet"]
+
+
+def datasheet(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -> str:
+    """A Markdown datasheet generated from the descriptor, its schemas and the row counts."""
+    from .citation import cite
+
+    lines = [
+        f"# {meta['title']}",
+        "",
+        f"Version {meta['version']}, released {meta['created'][:10]}. "
+        f"Licence: {meta['licenses'][0]['name']} (see LICENSE-DATA).",
+        "",
+        meta.get("description", ""),
+        "",
+        "Generated from datapackage.json by `unionstate-data build`.",
+        "",
+        "## How to cite",
+        "",
+        cite("apa").strip(),
+        "",
+        "## Tables",
+    ]
+    for resource in meta["resources"]:
+        schema = json.loads((descriptor.parent / resource["schema"]).read_text(encoding="utf-8"))
+        lines += [
+            "",
+            f"### {resource['name']} ({rows.get(resource['name'], 0)} rows)",
+            "",
+            resource.get("description", ""),
+            "",
+            "| field | type | description |",
+            "| --- | --- | --- |",
+            *(
+                f"| {f['name']} | {f['type']} | {f.get('description', '')} |"
+                for f in schema["fields"]
+            ),
+        ]
+    return "\n".join(lines) + "\n"

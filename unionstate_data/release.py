@@ -1,0 +1,301 @@
+"""Build a release: the CSV data package and Parquet tables as zips, with checksums and a manifest.
+
+``build()`` validates first and refuses an invalid package. It writes ``OUT/v{version}/``:
+
+- ``unionstate-data-{version}-csv.zip``: the Frictionless package as it ships (descriptor, CSVs,
+  Table Schemas, stored sources), a datasheet, CITATION.cff and the data licence;
+- ``unionstate-data-{version}-parquet.zip``: one Parquet file per table, typed, with field
+  descriptions and the package metadata in the Arrow schema metadata;
+- ``manifest.json``: version, files with sizes and hashes, row counts, the tools that wrote them;
+- ``SHA256SUMS``: in the format ``sha256sum -c`` reads.
+
+The bytes are reproducible: no timestamps, a fixed order, fixed zip entry times and permissions,
+pinned Parquet writer options. Writing is atomic: everything is written into a temporary folder
+beside the target, checked, then renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .problems import Problem
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "ZIP_DATE",
+    "BuildError",
+    "Release",
+    "build",
+    "csv_zip_name",
+    "parquet_zip_name",
+    "release_dir_name",
+    "tool_versions",
+]
+
+#: Every zip entry gets this time (the earliest a zip can hold) and these permissions.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_ZIP_MODE = 0o644 << 16
+#: Parquet writer options, pinned: the bytes of a release depend on them.
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "row_group_size": 1 << 20,
+    "store_schema": True,
+    "write_page_index": False,
+}
+
+
+class BuildError(RuntimeError):
+    """The release could not be built; the message says why and what to do."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class Release:
+    """A built release: its folder and the manifest written into it."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+
+def release_dir_name(version: str) -> str:
+    return f"v{version}"
+
+
+def csv_zip_name(version: str) -> str:
+    return f"unionstate-data-{version}-csv.zip"
+
+
+def parquet_zip_name(version: str) -> str:
+    return f"unionstate-data-{version}-parquet.zip"
+
+
+def tool_versions() -> dict[str, str]:
+    """Versions of the tools that determine a release's bytes (recorded in the manifest)."""
+    import zlib
+
+    import pyarrow as pa
+
+    from ._version import get_version
+
+    return {
+        "unionstate-data": get_version(),
+        "pyarrow": pa.__version__,
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+    }
+
+
+def build(out: Path | str = "dist", descriptor: Path | None = None) -> Release:
+    """Validate the package, then write its release into ``out/v{version}/`` atomically."""
+    from ._paths import descriptor_path
+    from ._version import get_version
+    from .validator import validate
+
+    descriptor = descriptor or descriptor_path()
+    report = validate(descriptor)
+    if not report.ok:
+        raise BuildError(
+            f"{descriptor} is not valid ({len(report.problems)} problem(s)); nothing was built. "
+            "Fix the problems listed (unionstate-data validate) and build again.",
+            report.problems,
+        )
+    version = get_version()
+    meta = json.loads(descriptor.read_text(encoding="utf-8"))
+    if meta.get("version") != version:
+        raise BuildError(
+            f"{descriptor} says version {meta.get('version')!r} but the package is {version}; "
+            "run `unionstate-data schema --write` so they agree."
+        )
+    target = Path(out) / release_dir_name(version)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as tmp:
+        staging = Path(tmp) / target.name
+        staging.mkdir()
+        manifest = _write_release(staging, descriptor, meta, version, report.row_counts)
+        _verify(staging, manifest)
+        _replace(staging, target)
+    return Release(path=target, manifest=manifest)
+
+
+def _write_release(
+    staging: Path, descriptor: Path, meta: dict[str, Any], version: str, rows: dict[str, int]
+) -> dict[str, Any]:
+    extras = _extra_files(descriptor, meta, rows)
+    files = {
+        csv_zip_name(version): _write_zip(
+            staging / csv_zip_name(version), _csv_entries(descriptor, version, extras)
+        ),
+        parquet_zip_name(version): _write_zip(
+            staging / parquet_zip_name(version), _parquet_entries(descriptor, meta, version, extras)
+        ),
+    }
+    manifest = {
+        "name": meta["name"],
+        "version": version,
+        "date": meta["created"][:10],
+        "files": {
+            name: {"bytes": len(data), "sha256": _sha256(data)} for name, data in files.items()
+        },
+        "tables": rows,
+        "tools": tool_versions(),
+    }
+    manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    (staging / "manifest.json").write_bytes(manifest_bytes)
+    files["manifest.json"] = manifest_bytes
+    sums = "".join(f"{_sha256(data)}  {name}\n" for name, data in sorted(files.items()))
+    (staging / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
+    return manifest
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_zip(path: Path, entries: dict[str, bytes]) -> bytes:
+    """A zip of ``entries`` whose bytes depend only on names and contents."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = _ZIP_MODE
+            info.create_system = 3  # Unix, whichever system builds
+            archive.writestr(info, entries[name], compresslevel=9)
+    data = buffer.getvalue()
+    path.write_bytes(data)
+    return data
+
+
+def _package_files(descriptor: Path, meta: dict[str, Any]) -> dict[str, Path]:
+    """The files of the package, keyed by path relative to the data root: the descriptor, what
+    its resources name, the stored sources that sources.csv names, and the seeds README."""
+    import csv
+
+    base = descriptor.parent
+    named = [base / "data" / "sources.csv"]  # read for seed_path below
+    paths = [descriptor]
+    for resource in meta["resources"]:
+        paths += [base / resource["path"], base / resource["schema"]]
+    with named[0].open(encoding="utf-8", newline="") as f:
+        paths += [base / row["seed_path"] for row in csv.DictReader(f) if row.get("seed_path")]
+    readme = base.parent / "seeds" / "README.md"
+    if readme.is_file():
+        paths.append(readme)
+    root = base.parent.resolve()
+    return {path.resolve().relative_to(root).as_posix(): path for path in paths}
+
+
+def _extra_files(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -> dict[str, bytes]:
+    """Files every release zip carries beside the data: datasheet, citation, licence."""
+    from .citation import cff_text, load_citation
+    from .datasheet import datasheet
+
+    licence = descriptor.parent.parent / "LICENSE-DATA"
+    if not licence.is_file():
+        raise BuildError(f"the data licence {licence} is missing; restore LICENSE-DATA")
+    return {
+        "DATASHEET.md": datasheet(descriptor, meta, rows).encode("utf-8"),
+        "CITATION.cff": cff_text(load_citation(descriptor=descriptor)).encode("utf-8"),
+        "LICENSE-DATA": licence.read_bytes(),
+    }
+
+
+def _csv_entries(descriptor: Path, version: str, extras: dict[str, bytes]) -> dict[str, bytes]:
+    prefix = f"unionstate-data-{version}/"
+    meta = json.loads(descriptor.read_text(encoding="utf-8"))
+    files = _package_files(descriptor, meta)
+    entries = {prefix + name: path.read_bytes() for name, path in files.items()}
+    entries.update({prefix + name: data for name, data in extras.items()})
+    return entries
+
+
+def _parquet_entries(
+    descriptor: Path, meta: dict[str, Any], version: str, extras: dict[str, bytes]
+) -> dict[str, bytes]:
+    from .loaders import typed_tables
+
+    prefix = f"unionstate-data-{version}/"
+    schemas = {
+        r["name"]: json.loads((descriptor.parent / r["schema"]).read_text(encoding="utf-8"))
+        for r in meta["resources"]
+    }
+    package_meta = json.dumps(
+        {k: meta[k] for k in ("name", "title", "version", "created", "licenses") if k in meta}
+        | {"citation": extras["CITATION.cff"].decode("utf-8")},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    entries = {
+        f"{prefix}{name}.parquet": _parquet_bytes(table, schemas[name], package_meta)
+        for name, table in typed_tables(descriptor).items()
+    }
+    entries.update({prefix + name: data for name, data in extras.items()})
+    return entries
+
+
+def _parquet_bytes(table: pa.Table, schema: dict[str, Any], package_meta: str) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    descriptions = {f["name"]: f.get("description", "") for f in schema["fields"]}
+    fields = []
+    for field in table.schema:
+        base, _, part = field.name.rpartition("_")
+        text = descriptions.get(field.name)
+        if text is None and base in descriptions:
+            text = _DERIVED[part].format(field=base)
+        fields.append(field.with_metadata({"description": text or ""}))
+    typed = pa.Table.from_arrays(
+        table.columns,
+        schema=pa.schema(fields, metadata={"unionstate_data": package_meta}),
+    )
+    sink = pa.BufferOutputStream()
+    pq.write_table(typed, sink, **PARQUET_OPTIONS)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+_DERIVED = {
+    "lower": "First day {field} can mean (derived from its partial date).",
+    "upper": "Last day {field} can mean (derived from its partial date).",
+    "precision": "Precision of {field}: year, month or day.",
+}
+
+
+def _verify(staging: Path, manifest: dict[str, Any]) -> None:
+    """Re-read what was written: every hash matches and every zip is intact."""
+    for name, entry in manifest["files"].items():
+        data = (staging / name).read_bytes()
+        if _sha256(data) != entry["sha256"]:
+            raise BuildError(f"{name} changed on disk while building; nothing was published")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            bad = archive.testzip()
+            if bad is not None:
+                raise BuildError(f"{name}: entry {bad} is corrupt; nothing was published")
+
+
+def _replace(staging: Path, target: Path) -> None:
+    """Move ``staging`` to ``target``, replacing an older build only once the new one is whole."""
+    if target.exists():
+        old = staging.parent / f"{target.name}.old"
+        target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old)
+    else:
+        staging.rename(target)
