@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's two jobs, runnable on a fresh machine with Python 3.11+:
-#   bash tasks.sh main   validate the data package (and, once the release builder lands, build)
+#   bash tasks.sh main   validate the data package and build the release into dist/
 #   bash tasks.sh test   lint, type-check and run the whole test suite
 # Each creates .venv/ on first use and installs the package (editable) with what the job needs.
 set -euo pipefail
@@ -27,7 +27,7 @@ case "${1:-}" in
   main)
     ensure_venv ""
     "$VENV/bin/unionstate-data" schema --check
-    "$VENV/bin/unionstate-data" validate
+    "$VENV/bin/unionstate-data" build --out dist   # validates first; prints where it landed
     ;;
   test)
     ensure_venv "test,lint"

@@ -22,6 +22,7 @@ PUBLIC = [
     "Problem",
     "Report",
     "__version__",
+    "cite",
     "clause_themes",
     "clauses",
     "disputes",

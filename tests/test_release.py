@@ -61,9 +61,7 @@ def test_the_manifest_gives_sizes_hashes_row_counts_and_tools(built: Path) -> No
     assert manifest["tools"] == tool_versions()
 
 
-def test_building_the_same_commit_twice_gives_identical_bytes(
-    built: Path, tmp_path: Path
-) -> None:
+def test_building_the_same_commit_twice_gives_identical_bytes(built: Path, tmp_path: Path) -> None:
     again = build(tmp_path).path
     assert _files(again) == _files(built)
 
@@ -86,9 +84,10 @@ def test_a_published_version_rebuilds_to_its_recorded_hashes(built: Path) -> Non
         pytest.skip(f"built with {recorded['tools']}, not {tool_versions()}: bytes may differ")
     # Data changed without a version bump fails here: a published version never changes.
     assert (built / "SHA256SUMS").read_text() == (record / "SHA256SUMS").read_text()
-    assert load_registry()[VERSION]["files"]["manifest.json"] == hashlib.sha256(
-        (built / "manifest.json").read_bytes()
-    ).hexdigest()
+    assert (
+        load_registry()[VERSION]["files"]["manifest.json"]
+        == hashlib.sha256((built / "manifest.json").read_bytes()).hexdigest()
+    )
 
 
 def _broken_checkout(tmp_path: Path) -> Path:

@@ -21,8 +21,11 @@ def test_the_checkout_has_no_drift_from_the_models() -> None:
 
 @pytest.fixture
 def checkout_copy(tmp_path: Path) -> Path:
-    for folder in ("schemas", "datapackage"):
+    for folder in ("schemas", "datapackage", "releases"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "unionstate_data").mkdir()
+    for generated in ("CITATION.cff", "unionstate_data/registry.json"):
+        shutil.copyfile(ROOT / generated, tmp_path / generated)
     return tmp_path
 
 
@@ -37,7 +40,19 @@ def test_a_hand_edited_schema_is_reported_as_drift(checkout_copy: Path) -> None:
 
 
 def test_a_descriptor_with_another_version_is_reported_as_drift(checkout_copy: Path) -> None:
-    assert check_generated(checkout_copy, "9.9.9") == ["datapackage/datapackage.json"]
+    assert check_generated(checkout_copy, "9.9.9") == [
+        "datapackage/datapackage.json",
+        "CITATION.cff",
+    ]
+
+
+def test_a_new_release_record_is_reported_until_the_registry_is_regenerated(
+    checkout_copy: Path,
+) -> None:
+    shutil.copytree(checkout_copy / "releases" / "v0.1.0", checkout_copy / "releases" / "v0.1.1")
+    manifest = checkout_copy / "releases" / "v0.1.1" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"version": "0.1.0"', '"version": "0.1.1"'))
+    assert check_generated(checkout_copy, get_version()) == ["unionstate_data/registry.json"]
 
 
 def test_every_model_has_a_resource_and_a_schema_file_in_the_descriptor() -> None:

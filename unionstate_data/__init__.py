@@ -16,6 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .citation import cite
     from .loaders import (
         DataError,
         clause_themes,
@@ -40,6 +41,7 @@ __all__ = [
     "Problem",
     "Report",
     "__version__",
+    "cite",
     "clause_themes",
     "clauses",
     "disputes",
@@ -77,6 +79,7 @@ _LAZY = {
         ],
         ".loaders",
     ),
+    "cite": ".citation",
     "Problem": ".problems",
     "Report": ".problems",
     "validate": ".validator",
