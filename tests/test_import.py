@@ -15,10 +15,11 @@ import pytest
 
 import unionstate_data
 
-HEAVY = ("pyarrow", "pydantic", "frictionless", "pandas")
+HEAVY = ("pyarrow", "pydantic", "frictionless", "pandas", "pooch", "requests")
 
 PUBLIC = [
     "DataError",
+    "FetchError",
     "Problem",
     "Report",
     "__version__",
@@ -29,6 +30,7 @@ PUBLIC = [
     "event_participants",
     "events",
     "evidence",
+    "fetch",
     "parties",
     "sources",
     "table",

@@ -11,6 +11,7 @@ import pytest
 
 import unionstate_data as usd
 from unionstate_data import _paths, loaders
+from unionstate_data.dates import bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,14 +54,15 @@ def test_partial_dates_keep_their_string_beside_typed_bounds_and_precision() -> 
     assert table.schema.field("signed").type == pa.string()
     assert table.schema.field("signed_lower").type == pa.date32()
     assert table.schema.field("signed_upper").type == pa.date32()
-    rows = {r["treaty_id"]: r for r in table.to_pylist()}
-    union_state = rows["union-state-treaty-1999"]  # the founding article gives only the year
-    assert union_state["signed"] == "1999"
-    assert union_state["signed_precision"] == "year"
-    assert (union_state["signed_lower"].isoformat(), union_state["signed_upper"].isoformat()) == (
-        "1999-01-01",
-        "1999-12-31",
-    )
+    rows = usd.table("events").to_pylist() + table.to_pylist()
+    precisions = set()
+    for row in rows:
+        date = row.get("signed") or row["date"]
+        prefix = "signed" if "signed" in row else "date"
+        found = (row[f"{prefix}_lower"], row[f"{prefix}_upper"], row[f"{prefix}_precision"])
+        assert found == bounds(date), date
+        precisions.add(found[2])
+    assert precisions == {"year", "month", "day"}  # the data keeps coarse dates coarse
 
 
 def test_integer_and_boolean_columns_are_typed() -> None:
@@ -79,7 +81,8 @@ def test_broken_data_raises_a_data_error_that_lists_the_problems(
     for folder in ("datapackage", "schemas", "seeds"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     events = tmp_path / "datapackage" / "data" / "events.csv"
-    events.write_text(events.read_text().replace(",1995-05,", ",1995-05-xx,", 1))
+    first, second, *rest = events.read_text().split("\n")
+    events.write_text("\n".join([first, second.replace(",", ",not-a-slug ", 1), *rest]))
     broken = tmp_path / "datapackage" / "datapackage.json"
     monkeypatch.setattr(_paths, "descriptor_path", lambda: broken)
     loaders._shipped_tables.cache_clear()

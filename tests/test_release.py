@@ -95,7 +95,11 @@ def _broken_checkout(tmp_path: Path) -> Path:
         shutil.copytree(ROOT / folder, tmp_path / folder)
     shutil.copy(ROOT / "LICENSE-DATA", tmp_path)
     events = tmp_path / "datapackage" / "data" / "events.csv"
-    events.write_text(events.read_text().replace(",1995-05,", ",1995-13,", 1))
+    header, first, *rest = events.read_text().split("\n")
+    date = header.split(",").index("date")
+    cells = first.split(",")
+    cells[date] = cells[date][:4] + "-13"  # the first event's date becomes month 13
+    events.write_text("\n".join([header, ",".join(cells), *rest]))
     return tmp_path / "datapackage" / "datapackage.json"
 
 

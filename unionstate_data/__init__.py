@@ -5,6 +5,7 @@ and Belarus.
     >>> usd.treaties()          # frozen pydantic models, one per row
     >>> usd.table("treaties")   # the same rows as a typed pyarrow Table
     >>> usd.validate().ok       # the shipped package passes every rule
+    >>> usd.table("treaties", version="0.1.0")  # a published version, fetched and verified
 
 Importing this package reads no file and imports neither pyarrow nor pydantic: every public
 name is loaded on first use (PEP 562 ``__getattr__``), so ``import unionstate_data`` stays fast.
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .citation import cite
+    from .fetching import FetchError, fetch
     from .loaders import (
         DataError,
         clause_themes,
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataError",
+    "FetchError",
     "Problem",
     "Report",
     "__version__",
@@ -48,6 +51,7 @@ __all__ = [
     "event_participants",
     "events",
     "evidence",
+    "fetch",
     "parties",
     "sources",
     "table",
@@ -80,6 +84,8 @@ _LAZY = {
         ".loaders",
     ),
     "cite": ".citation",
+    "FetchError": ".fetching",
+    "fetch": ".fetching",
     "Problem": ".problems",
     "Report": ".problems",
     "validate": ".validator",

@@ -144,7 +144,56 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .fetching import FetchError, fetch
+
+    try:
+        path = fetch(args.version, format=args.format, sha256=args.sha256, quiet=args.quiet)
+    except (FetchError, OSError) as exc:  # OSError: e.g. the disk filled up while extracting
+        print(f"fetch: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .fetching import FetchError
+
+    try:
+        return _cache_clear(args.version) if args.action == "clear" else _cache_list(args.json)
+    except (FetchError, OSError) as exc:
+        print(f"cache {args.action}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _cache_list(as_json: bool) -> int:
+    from .fetching import cache_dir, cached_releases
+
+    entries = cached_releases()
+    if as_json:
+        rows = [{**vars(e), "path": str(e.path)} for e in entries]
+        print(json.dumps({"cache": str(cache_dir()), "releases": rows}, indent=2))
+        return 0
+    print(f"cache: {cache_dir()}" + ("" if entries else " (empty)"))
+    for e in entries:
+        print(f"  {e.version:<10} {e.format:<8} {e.bytes:>10} bytes  {e.path}")
+    return 0
+
+
+def _cache_clear(version: str | None) -> int:
+    from .fetching import cache_dir, clear_cache
+
+    removed = clear_cache(version)
+    for folder in removed:
+        print(f"removed {folder}")
+    if not removed:
+        print(f"nothing to remove in {cache_dir()}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
+    from .fetching import FORMATS  # stdlib imports only: the parser stays fast to build
+
     parser = argparse.ArgumentParser(
         prog="unionstate-data",
         description="The Union State of Russia and Belarus dataset: validate, inspect, build.",
@@ -179,6 +228,26 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path, help="release folder, release zip or datapackage.json")
     diff.add_argument("--json", action="store_true", help="machine-readable output")
     diff.set_defaults(run=cmd_diff)
+
+    fetch = commands.add_parser(
+        "fetch", help="download a published version, verified, into the cache"
+    )
+    fetch.add_argument("version", help="a published version, e.g. 0.1.0")
+    fetch.add_argument("--format", choices=FORMATS, default=FORMATS[0])
+    fetch.add_argument(
+        "--sha256", help="the archive's SHA-256 (for versions this install does not know)"
+    )
+    fetch.add_argument("--quiet", action="store_true", help="no progress bar")
+    fetch.set_defaults(run=cmd_fetch)
+
+    cache = commands.add_parser("cache", help="list or clear the fetched versions")
+    actions = cache.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="the cached versions, their formats and sizes")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    clear = actions.add_parser("clear", help="remove the cached versions (or only VERSION)")
+    clear.add_argument("version", nargs="?", help="only this version")
+    for action in (listing, clear):
+        action.set_defaults(run=cmd_cache)
 
     schema = commands.add_parser("schema", help="check or regenerate the generated files")
     mode = schema.add_mutually_exclusive_group()

@@ -86,81 +86,112 @@ def _shipped_tables(path: Path) -> dict[str, pa.Table]:
     return typed_tables(path)
 
 
-def table(name: str) -> pa.Table:
+def table(name: str, version: str | None = None) -> pa.Table:
     """One table as a pyarrow Table with typed columns.
 
     Partial dates keep their original string, with ``{field}_lower``/``{field}_upper`` (date32)
     and ``{field}_precision`` (year, month or day) beside it.
-    """
-    from ._paths import descriptor_path
 
-    tables = _shipped_tables(descriptor_path())
+    ``version``: a published version to read instead of the installed data (the default). Its
+    release is fetched once, verified, into the cache (see ``unionstate_data.fetch``).
+    """
+    tables = _tables(version)
     if name not in tables:
         raise KeyError(f"no table {name!r}; the tables are {sorted(tables)}")
     return tables[name]
 
 
-def _records(model_name: str) -> list[Record]:
+def _tables(version: str | None) -> dict[str, pa.Table]:
+    """The tables of ``version``: the installed data when it is that version or None."""
+    from ._paths import descriptor_path
+    from ._version import get_version
+
+    if version is None or version == get_version():
+        return _shipped_tables(descriptor_path())
+    from .fetching import fetch
+
+    return _release_tables(fetch(version, format="parquet"), version)
+
+
+@cache
+def _release_tables(folder: Path, version: str) -> dict[str, pa.Table]:
+    """The Parquet tables of a fetched release (verified, so read once per process)."""
+    import pyarrow.parquet as pq
+
+    root = folder / f"unionstate-data-{version}"
+    return {path.stem: pq.read_table(path) for path in sorted(root.glob("*.parquet"))}
+
+
+def _records(model_name: str, version: str | None) -> list[Record]:
     """Rows of one table as frozen models, validated by pydantic."""
     from pydantic import TypeAdapter
 
     from . import models
 
     model: type[Record] = getattr(models, model_name)
-    rows = table(model.resource).select(list(model.model_fields)).to_pylist()
-    return TypeAdapter(list[model]).validate_python(rows)  # type: ignore[valid-type]
+    rows = table(model.resource, version)
+    missing = [name for name in model.model_fields if name not in rows.column_names]
+    if missing:
+        # An older release may lack columns the installed models were given since.
+        raise ValueError(
+            f"the {model.resource} table of version {version} has no column(s) {missing} that "
+            "the installed models need; read it as a table instead: "
+            f"unionstate_data.table({model.resource!r}, version={version!r})"
+        )
+    records = rows.select(list(model.model_fields)).to_pylist()
+    return TypeAdapter(list[model]).validate_python(records)  # type: ignore[valid-type]
 
 
-def sources() -> list[Source]:
-    """Every source document."""
-    return _records("Source")  # type: ignore[return-value]
+def sources(version: str | None = None) -> list[Source]:
+    """Every source document. ``version``: see ``table``."""
+    return _records("Source", version)  # type: ignore[return-value]
 
 
-def parties() -> list[Party]:
-    """Every party: states, organisations, unions, bodies, persons."""
-    return _records("Party")  # type: ignore[return-value]
+def parties(version: str | None = None) -> list[Party]:
+    """Every party: states, organisations, unions, bodies, persons. ``version``: see table."""
+    return _records("Party", version)  # type: ignore[return-value]
 
 
-def treaties() -> list[Treaty]:
-    """Every treaty and agreement."""
-    return _records("Treaty")  # type: ignore[return-value]
+def treaties(version: str | None = None) -> list[Treaty]:
+    """Every treaty and agreement. ``version``: see ``table``."""
+    return _records("Treaty", version)  # type: ignore[return-value]
 
 
-def treaty_parties() -> list[TreatyParty]:
-    """Parties to each treaty, with their roles."""
-    return _records("TreatyParty")  # type: ignore[return-value]
+def treaty_parties(version: str | None = None) -> list[TreatyParty]:
+    """Parties to each treaty, with their roles. ``version``: see ``table``."""
+    return _records("TreatyParty", version)  # type: ignore[return-value]
 
 
-def treaty_relations() -> list[TreatyRelation]:
-    """Treaties that supersede, amend or implement earlier ones."""
-    return _records("TreatyRelation")  # type: ignore[return-value]
+def treaty_relations(version: str | None = None) -> list[TreatyRelation]:
+    """Treaties that supersede, amend or implement earlier ones. ``version``: see ``table``."""
+    return _records("TreatyRelation", version)  # type: ignore[return-value]
 
 
-def events() -> list[Event]:
-    """Every dated event."""
-    return _records("Event")  # type: ignore[return-value]
+def events(version: str | None = None) -> list[Event]:
+    """Every dated event. ``version``: see ``table``."""
+    return _records("Event", version)  # type: ignore[return-value]
 
 
-def event_participants() -> list[EventParticipant]:
-    """Parties taking part in each event, with their roles."""
-    return _records("EventParticipant")  # type: ignore[return-value]
+def event_participants(version: str | None = None) -> list[EventParticipant]:
+    """Parties taking part in each event, with their roles. ``version``: see ``table``."""
+    return _records("EventParticipant", version)  # type: ignore[return-value]
 
 
-def clauses() -> list[Clause]:
-    """Every quoted clause."""
-    return _records("Clause")  # type: ignore[return-value]
+def clauses(version: str | None = None) -> list[Clause]:
+    """Every quoted clause. ``version``: see ``table``."""
+    return _records("Clause", version)  # type: ignore[return-value]
 
 
-def clause_themes() -> list[ClauseTheme]:
-    """Themes each clause is coded with."""
-    return _records("ClauseTheme")  # type: ignore[return-value]
+def clause_themes(version: str | None = None) -> list[ClauseTheme]:
+    """Themes each clause is coded with. ``version``: see ``table``."""
+    return _records("ClauseTheme", version)  # type: ignore[return-value]
 
 
-def evidence() -> list[Evidence]:
-    """Field-level evidence rows."""
-    return _records("Evidence")  # type: ignore[return-value]
+def evidence(version: str | None = None) -> list[Evidence]:
+    """Field-level evidence rows. ``version``: see ``table``."""
+    return _records("Evidence", version)  # type: ignore[return-value]
 
 
-def disputes() -> list[Dispute]:
-    """Values on which sources disagree, with the choice made and why."""
-    return _records("Dispute")  # type: ignore[return-value]
+def disputes(version: str | None = None) -> list[Dispute]:
+    """Values on which sources disagree, the choice made and why. ``version``: see table."""
+    return _records("Dispute", version)  # type: ignore[return-value]
