@@ -5,6 +5,11 @@ column-wise on the typed Arrow tables (joins, filters, compute kernels). A rule 
 cannot judge: a missing table or column, or a null (empty or mistyped) cell, is reported by the
 table rules already. Dates are judged with their precision: a pair is out of order only when the
 last day the earlier date can mean is before the first day the later one can mean.
+
+Rows of one table are matched to rows of another by ``index_in`` (a hash lookup) and ``take``,
+keeping the rows in order, not by Acero joins: those import ``pyarrow.dataset`` and pandas, and
+copy and re-sort every column. Python loops run over problem rows only, and, in
+``rule_quote_verbatim``, once per distinct (source, quote) pair.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
-from .reading import ROW_COLUMN
+from .reading import ROW_COLUMN, booleans, integers, literal, strings
 from .table_rules import problems_at
 
 if TYPE_CHECKING:
@@ -54,19 +59,32 @@ class Context:
 
 def normalise_quote_text(text: str) -> str:
     """Typographic quotes to ASCII and runs of whitespace to one space; nothing else."""
-    import re
-
     for typographic, plain in _QUOTE_CHARS.items():
         text = text.replace(typographic, plain)
-    return re.sub(_WHITESPACE, " ", text).strip()
+    # str.split() splits at runs of the whitespace that re's \s matches, and drops both ends.
+    return " ".join(text.split())
+
+
+#: What ``_normalise_column`` may change: a typographic quote, whitespace other than single
+#: spaces, or (for the trim) a first or last character that is not a letter, number,
+#: punctuation or symbol. A value with none of these is its own normal form.
+_NOT_NORMAL = (
+    "[" + "".join(_QUOTE_CHARS) + "\t\n\v\f\r]|  |^[^\\pL\\pN\\pP\\pS]|[^\\pL\\pN\\pP\\pS]$"
+)
 
 
 def _normalise_column(values: Any) -> Any:
+    """``normalise_quote_text`` column-wise, computed only for the values it would change."""
     import pyarrow.compute as pc
 
+    changes = pc.match_substring_regex(values, _NOT_NORMAL)
+    if not pc.any(changes).as_py():
+        return values
+    changed = values.filter(changes)
     for typographic, plain in _QUOTE_CHARS.items():
-        values = pc.replace_substring(values, typographic, plain)
-    return pc.utf8_trim_whitespace(pc.replace_substring_regex(values, _WHITESPACE, " "))
+        changed = pc.replace_substring(changed, typographic, plain)
+    changed = pc.utf8_trim_whitespace(pc.replace_substring_regex(changed, _WHITESPACE, " "))
+    return pc.replace_with_mask(values, changes, changed)
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -146,19 +164,25 @@ def _certainly_before(left: Any, left_field: str, right: Any, right_field: str) 
 def _mask_rows(table: pa.Table, mask: Any) -> tuple[Any, Any]:
     import pyarrow.compute as pc
 
-    mask = pc.fill_null(mask, False)
+    mask = pc.fill_null(mask, literal(False))
     return table[ROW_COLUMN].filter(mask), mask
 
 
-def _join(
+def _lookup(
     left: pa.Table, left_key: str, right: pa.Table, right_key: str, columns: list[str], prefix: str
 ) -> pa.Table:
-    """Left rows with ``columns`` of their matching right row, renamed with ``prefix``."""
-    picked = right.select([right_key, *columns]).rename_columns(
-        [f"{prefix}{right_key}", *(f"{prefix}{c}" for c in columns)]
-    )
-    joined = left.join(picked, left_key, f"{prefix}{right_key}", join_type="inner")
-    return joined.sort_by([(ROW_COLUMN, "ascending")])
+    """Left rows with ``columns`` of their matching right row, renamed with ``prefix``.
+
+    Left rows keep their order; where no right row matches (or the key is null) the new columns
+    are null, which every rule reads as "cannot judge". A repeated right key (reported by
+    primary-key) matches its first row.
+    """
+    import pyarrow.compute as pc
+
+    where = pc.index_in(left[left_key], value_set=right[right_key], skip_nulls=True)
+    for column in columns:
+        left = left.append_column(f"{prefix}{column}", right[column].take(where))
+    return left
 
 
 _SIGNED = ["signed", "signed_lower", "signed_upper"]
@@ -171,10 +195,10 @@ def rule_supersedes_order(ctx: Context) -> list[Problem]:
     ):
         return []
     treaties = ctx.tables["treaties"]
-    pairs = _join(
+    pairs = _lookup(
         ctx.tables["treaty_relations"], "treaty_id", treaties, "treaty_id", _SIGNED, "new_"
     )
-    pairs = _join(pairs, "related_treaty_id", treaties, "treaty_id", _SIGNED, "old_")
+    pairs = _lookup(pairs, "related_treaty_id", treaties, "treaty_id", _SIGNED, "old_")
     rows, bad = _mask_rows(pairs, _certainly_before(pairs, "new_signed", pairs, "old_signed"))
     return problems_at(
         "supersedes-order",
@@ -207,9 +231,8 @@ def rule_event_before_treaty(ctx: Context) -> list[Problem]:
         "treaties", "treaty_id", *_SIGNED
     ):
         return []
-    joined = _join(
-        ctx.tables["events"], "treaty_id", ctx.tables["treaties"], "treaty_id", _SIGNED, "treaty_"
-    )
+    events = ctx.tables["events"].select([ROW_COLUMN, "treaty_id", "date", "date_upper"])
+    joined = _lookup(events, "treaty_id", ctx.tables["treaties"], "treaty_id", _SIGNED, "treaty_")
     rows, bad = _mask_rows(joined, _certainly_before(joined, "date", joined, "treaty_signed"))
     return problems_at(
         "event-before-treaty",
@@ -230,6 +253,7 @@ def rule_event_before_treaty(ctx: Context) -> list[Problem]:
 
 
 _LIFE = ["start", "start_lower", "start_upper", "end", "end_lower", "end_upper"]
+_NAMES = ["start", "end"]
 
 
 def rule_party_not_existing(ctx: Context) -> list[Problem]:
@@ -246,18 +270,23 @@ def rule_party_not_existing(ctx: Context) -> list[Problem]:
     for link, key, parent, parent_key, when in acts:
         if not ctx.has(link, key, "party_id") or not ctx.has(parent, parent_key, f"{when}_lower"):
             continue
-        dated = _join(
-            ctx.tables[link],
+        # Bounds first, for every row; the strings only for the rows that are wrong.
+        dated = _lookup(
+            ctx.tables[link].select([ROW_COLUMN, key, "party_id"]),
             key,
             ctx.tables[parent],
             parent_key,
-            [when, f"{when}_lower", f"{when}_upper"],
+            [f"{when}_lower", f"{when}_upper"],
             "act_",
         )
-        dated = _join(dated, "party_id", ctx.tables["parties"], "party_id", _LIFE, "party_")
+        life = ["start_lower", "start_upper", "end_lower", "end_upper"]
+        dated = _lookup(dated, "party_id", ctx.tables["parties"], "party_id", life, "party_")
         too_early = _certainly_before(dated, f"act_{when}", dated, "party_start")
         too_late = _certainly_before(dated, "party_end", dated, f"act_{when}")
         rows, bad = _mask_rows(dated, pc.or_kleene(too_early, too_late))
+        dated = dated.filter(bad)
+        dated = _lookup(dated, key, ctx.tables[parent], parent_key, [when], "act_")
+        dated = _lookup(dated, "party_id", ctx.tables["parties"], "party_id", _NAMES, "party_")
         problems += problems_at(
             "party-not-existing",
             link,
@@ -268,7 +297,7 @@ def rule_party_not_existing(ctx: Context) -> list[Problem]:
                 "check the party, its start/end dates or the date of the act"
                 for p, d, s, e in zip(
                     *(
-                        dated.filter(bad)[c].to_pylist()
+                        dated[c].to_pylist()
                         for c in ("party_id", f"act_{when}", "party_start", "party_end")
                     ),
                     strict=True,
@@ -289,16 +318,16 @@ def _party_counts(ctx: Context) -> Any:
     treaties = ctx.tables["treaties"]
     links = ctx.tables["treaty_parties"]
     if "role" in links.column_names:  # an entity a treaty creates is not a party to it
-        links = links.filter(pc.is_in(links["role"], value_set=pa.array(_PARTY_ROLES)))
-    links = links.select(["treaty_id", "party_id"])
-    counts = links.group_by("treaty_id").aggregate([("party_id", "count_distinct")])
-    joined = (
-        treaties.select([ROW_COLUMN, "treaty_id", "scope"])
-        .join(counts, "treaty_id", join_type="left outer")
-        .sort_by([(ROW_COLUMN, "ascending")])
-    )
-    count = pc.fill_null(joined["party_id_count_distinct"], pa.scalar(0, pa.int64()))
-    return joined, count
+        links = links.filter(pc.is_in(links["role"], value_set=strings(_PARTY_ROLES)))
+    treaty = pc.dictionary_encode(links["treaty_id"]).combine_chunks()
+    party = pc.dictionary_encode(links["party_id"]).combine_chunks()
+    size = literal(max(len(party.dictionary), 1))
+    pairs = pc.add(pc.multiply(pc.cast(treaty.indices, pa.int64()), size), party.indices)
+    per_treaty = pc.value_counts(pc.divide(pc.unique(pairs.drop_null()), size))
+    counted = treaty.dictionary.take(per_treaty.field("values"))
+    where = pc.index_in(treaties["treaty_id"], value_set=counted, skip_nulls=True)
+    count = pc.fill_null(per_treaty.field("counts").take(where), literal(0))
+    return treaties, count
 
 
 def rule_bilateral_parties(ctx: Context) -> list[Problem]:
@@ -309,9 +338,8 @@ def rule_bilateral_parties(ctx: Context) -> list[Problem]:
     ):
         return []
     joined, count = _party_counts(ctx)
-    rows, bad = _mask_rows(
-        joined, pc.and_(pc.equal(joined["scope"], "bilateral"), pc.not_equal(count, 2))
-    )
+    bilateral = pc.equal(joined["scope"], literal("bilateral"))
+    rows, bad = _mask_rows(joined, pc.and_(bilateral, pc.not_equal(count, literal(2))))
     return problems_at(
         "bilateral-parties",
         "treaties",
@@ -338,9 +366,8 @@ def rule_treaty_without_parties(ctx: Context) -> list[Problem]:
         return []
     joined, count = _party_counts(ctx)
     # A bilateral treaty with no parties is reported by bilateral-parties already.
-    rows, bad = _mask_rows(
-        joined, pc.and_(pc.not_equal(joined["scope"], "bilateral"), pc.equal(count, 0))
-    )
+    other = pc.not_equal(joined["scope"], literal("bilateral"))
+    rows, bad = _mask_rows(joined, pc.and_(other, pc.equal(count, literal(0))))
     return problems_at(
         "treaty-without-parties",
         "treaties",
@@ -404,11 +431,21 @@ def _seeds(ctx: Context) -> pa.Table:
     """Sources whose seed_path is well-formed (a file in seeds/; others fail ``pattern``)."""
     import pyarrow.compute as pc
 
+    table = ctx.tables["sources"]
+    ok = pc.match_substring_regex(table["seed_path"], f"^(?:{_seed_path_pattern(ctx)})$")
+    return table.filter(pc.fill_null(ok, literal(False)))
+
+
+def _seed_path_pattern(ctx: Context) -> str:
+    """The package's own pattern for seed_path (generated from the model), else the model's:
+    the schema's saves importing pydantic for it."""
+    for spec in ctx.schemas["sources"]["fields"]:
+        pattern = spec.get("constraints", {}).get("pattern")
+        if spec["name"] == "seed_path" and isinstance(pattern, str):
+            return pattern
     from .models import SEED_PATH_PATTERN
 
-    table = ctx.tables["sources"]
-    ok = pc.match_substring_regex(table["seed_path"], f"^(?:{SEED_PATH_PATTERN})$")
-    return table.filter(pc.fill_null(ok, False))
+    return SEED_PATH_PATTERN
 
 
 def _seed_bytes(ctx: Context, seed_path: str) -> bytes | None:
@@ -481,50 +518,265 @@ def _quoted_columns(ctx: Context) -> list[tuple[str, str, str]]:
 def rule_quote_verbatim(ctx: Context) -> list[Problem]:
     """Every quote (and clause text) stands in its source's stored text.
 
-    Python's substring search runs once per *distinct* (source, quote) pair: Arrow has no kernel
-    that looks for many needles in one haystack, and per-pair ``in`` over the normalised text
-    keeps the cost at O(distinct quotes x text length) without copying the text per row.
+    The rows are reduced column-wise to their distinct (source, quote) pairs; each distinct pair
+    is looked up once (``_missing_quotes``), and rows are revisited only for the pairs missing.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not ctx.has("sources", "source_id", "seed_path"):
         return []
     texts = _source_texts(ctx)
+    if not texts:
+        return []
+    order = sorted(texts)
+    triples = _quoted_columns(ctx)
+    found = [
+        _distinct_pairs(ctx.tables[name][source], ctx.tables[name][column], strings(order))
+        for name, source, column in triples
+    ]
+    numbers = pa.concat_arrays([n for n, _ in found])
+    quotes = pa.concat_arrays([q for _, q in found])
+    numbers, quotes = _unique_pairs(numbers, quotes)
+    missing = {
+        (order[number], quote)
+        for number, quote in _missing_quotes([texts[s] for s in order], numbers, quotes)
+    }
+    if not missing:
+        return []
     problems: list[Problem] = []
-    for name, source_column, column in _quoted_columns(ctx):
-        table = ctx.tables[name]
-        stored = pc.is_in(table[source_column], value_set=pa.array(list(texts), pa.string()))
-        candidates = table.filter(pc.fill_null(stored, False))
-        sources = candidates[source_column]
-        normalised = _normalise_column(candidates[column])
-        pairs = pa.table({"s": sources, "q": normalised}).group_by(["s", "q"]).aggregate([])
-        missing = {
-            (s, q)
-            for s, q in zip(pairs["s"].to_pylist(), pairs["q"].to_pylist(), strict=True)
-            if q is not None and q not in texts[s]
-        }
-        if not missing:
-            continue
-        bad_keys = pa.array([f"{s}\x1f{q}" for s, q in missing], pa.string())
-        keys = pc.binary_join_element_wise(sources, normalised, "\x1f")
-        rows, bad = _mask_rows(candidates, pc.is_in(keys, value_set=bad_keys))
-        problems += problems_at(
-            "quote-not-verbatim",
-            name,
-            rows,
-            column,
-            [
-                f"{column} {q[:60]!r}{'...' if len(q) > 60 else ''} is not in the stored text of "
-                f"{s}; copy it character for character from the source"
-                for s, q in zip(
-                    sources.filter(bad).to_pylist(),
-                    candidates[column].filter(bad).to_pylist(),
-                    strict=True,
-                )
-            ],
-        )
+    for name, source, column in triples:
+        problems += _rows_quoting(ctx.tables[name], source, column, missing, name)
     return problems
+
+
+def _rows_quoting(
+    table: pa.Table, source_column: str, column: str, missing: set[tuple[str, str]], name: str
+) -> list[Problem]:
+    """A problem for each row whose (source, quote) pair is missing from the stored text."""
+    import pyarrow.compute as pc
+
+    # Few rows hold a missing quote: find them by the quote, then check the source too.
+    bad_quotes = strings(sorted({q for _, q in missing}))
+    near = table.filter(pc.fill_null(pc.is_in(table[column], bad_quotes), literal(False)))
+    pairs = zip(near[source_column].to_pylist(), near[column].to_pylist(), strict=True)
+    picked = near.filter(booleans((s, q) in missing for s, q in pairs))
+    return problems_at(
+        "quote-not-verbatim",
+        name,
+        picked[ROW_COLUMN],
+        column,
+        [
+            f"{column} {q[:60]!r}{'...' if len(q) > 60 else ''} is not in the stored text of "
+            f"{s}; copy it character for character from the source"
+            for s, q in zip(
+                picked[source_column].to_pylist(), picked[column].to_pylist(), strict=True
+            )
+        ],
+    )
+
+
+def _distinct_pairs(sources: Any, quotes: Any, stored: Any) -> tuple[Any, Any]:
+    """The distinct (source, quote) pairs whose source has a stored text: the source's place in
+    ``stored``, and the quote."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    quote = pc.dictionary_encode(quotes).combine_chunks()
+    number = pc.index_in(sources, value_set=stored)
+    return _unique_pairs(pc.cast(number, pa.int64()), quote)
+
+
+def _unique_pairs(numbers: Any, quotes: Any) -> tuple[Any, Any]:
+    """Distinct (number, quote) pairs, leaving out nulls; ``quotes`` may be dictionary-encoded."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(quotes.type):
+        quotes = pc.dictionary_encode(quotes)
+    size = literal(max(len(quotes.dictionary), 1))
+    codes = pc.add(pc.multiply(numbers, size), pc.cast(quotes.indices, pa.int64()))
+    codes = pc.unique(codes.drop_null())
+    number = pc.divide(codes, size)
+    quote = quotes.dictionary.take(pc.subtract(codes, pc.multiply(number, size)))
+    return number, quote
+
+
+#: Words in a lookup window, and the most places one window may occur before a plain search.
+_WINDOW_WORDS = 3
+_MOST_PLACES = 32
+#: Below this much work (needles x text length), a plain substring search per needle is cheaper.
+_PLAIN_SEARCH_WORK = 1 << 24
+
+
+def _missing_quotes(texts: list[str], numbers: Any, quotes: Any) -> set[tuple[int, str]]:
+    """The (number, quote) pairs whose normalised quote is not in its stored text
+    (``texts[number]``, normalised).
+
+    A plain ``needle in text`` per pair costs pairs x text length: fine for a few pairs or short
+    texts, quadratic for long texts quoted many times. Then the texts are indexed instead
+    (``_indexed_search``), and each pair costs a lookup and a comparison or two.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    needles = _normalise_column(quotes)
+    sources = numbers.to_pylist()
+    work = len(needles) * max((len(t) for t in texts), default=0)
+    data = [t.encode("utf-8") for t in texts]
+    if work <= _PLAIN_SEARCH_WORK:
+        verdicts: list[bool | None] = [None] * len(needles)
+    else:
+        verdicts = _indexed_search(data, numbers, needles)
+    blobs = pc.cast(needles, pa.binary()).to_pylist()
+    absent = [
+        i
+        for i, (number, needle, verdict) in enumerate(zip(sources, blobs, verdicts, strict=True))
+        if not (needle in data[number] if verdict is None else verdict)
+    ]
+    raw = quotes.take(integers(absent)).to_pylist()
+    return set(zip([sources[i] for i in absent], raw, strict=True))
+
+
+def _indexed_search(data: list[bytes], numbers: Any, needles: Any) -> list[bool | None]:
+    """Whether each needle stands in its text (``data[number]``); None where the index cannot
+    tell cheaply.
+
+    The index: every window of ``_WINDOW_WORDS`` words that starts at a word of a text, keyed by
+    the text and a hash of the words, and sorted (O(T log T) for T words, all in Arrow). If a
+    needle occurs, its text has a word start just after the needle's first space, followed by
+    the needle's next words: that window is the needle's anchor, and the sorted keys give every
+    place it may occur, where the whole needle is then compared (so a hash collision costs a
+    comparison, never a wrong verdict). A needle with too few words, or whose anchor occurs at
+    more than ``_MOST_PLACES`` places, gets None (the caller searches it plainly).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # One buffer: the texts joined by newlines, which normalised text never holds, so no word
+    # or window spans two texts.
+    joined = b"\n".join(data)
+    begins = [0]
+    for text in data:
+        begins.append(begins[-1] + len(text) + 1)
+    vocabulary, keys, starts = _windows(joined)
+    by_key = pc.sort_indices(keys)
+    runs = _runs(keys.take(by_key))
+    parts = "".join(f"(?P<w{k}>[^ ]* )" for k in range(_WINDOW_WORDS))
+    anchors = pc.extract_regex(needles, f"^(?P<head>[^ ]* ){parts}")
+    words = [anchors.field(f"w{k}") for k in range(_WINDOW_WORDS)]
+    wanted = _window_keys(
+        numbers, [pc.index_in(pc.cast(w, pa.binary()), vocabulary) for w in words]
+    )
+    # Where each needle's key starts in the sorted keys, and how many windows share it.
+    run = pc.index_in(wanted, value_set=runs.field("key"))
+    times = pc.take(runs.field("length"), run)
+    verdicts: list[bool | None] = [None] * len(needles)  # None: no anchor, or too common
+    for i in pc.indices_nonzero(pc.and_(pc.is_valid(anchors), pc.is_null(run))).to_pylist():
+        verdicts[i] = False  # its words are in no window of its text
+    chosen = pc.indices_nonzero(
+        pc.fill_null(pc.less_equal(times, literal(_MOST_PLACES)), literal(False))
+    )
+    owner, place = _spread(
+        chosen, pc.take(pc.take(runs.field("start"), run), chosen), pc.take(times, chosen)
+    )
+    # Where the needle would begin, if it stands at that place; it must fit in its own text.
+    text = pc.take(numbers, owner)
+    begin = pc.subtract(
+        pc.take(starts, pc.take(by_key, place)),
+        pc.take(pc.binary_length(anchors.field("head")), owner),
+    )
+    end = pc.add(begin, pc.take(pc.binary_length(needles), owner))
+    bounds = integers(begins)
+    fits = pc.and_(
+        pc.greater_equal(begin, pc.take(bounds, text)),
+        pc.less(end, pc.take(bounds, pc.add(text, literal(1)))),
+    )
+    blobs = pc.cast(needles, pa.binary()).to_pylist()
+    for i in chosen.to_pylist():
+        verdicts[i] = False  # until one of its places matches
+    for i, at in zip(owner.filter(fits).to_pylist(), begin.filter(fits).to_pylist(), strict=True):
+        if not verdicts[i] and joined.startswith(blobs[i], at):
+            verdicts[i] = True
+    return verdicts
+
+
+def _spread(items: Any, firsts: Any, counts: Any) -> tuple[Any, Any]:
+    """For each item, ``counts`` consecutive numbers from ``firsts``: (item, number) pairs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ends = pc.cumulative_sum(pc.cast(counts, pa.int64()))
+    offsets = pa.concat_arrays([integers([0]), ends])
+    total = offsets[-1].as_py() if len(offsets) else 0
+    lists = pa.LargeListArray.from_arrays(offsets, pa.nulls(total))
+    parent = pc.list_parent_indices(lists)
+    within = pc.subtract(_count_up(total), pc.take(offsets, parent))
+    return pc.take(items, parent), pc.add(pc.take(firsts, parent), within)
+
+
+def _count_up(count: int) -> Any:
+    """0, 1, ..., count - 1 as int64."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.cumulative_sum(pa.repeat(literal(1), count), start=literal(-1))
+
+
+def _runs(ordered: Any) -> Any:
+    """The runs of equal values of a sorted array: a struct of key, start and length."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(ordered):
+        return pa.StructArray.from_arrays(
+            [ordered, integers([]), integers([])], ["key", "start", "length"]
+        )
+    changes = pc.not_equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    starts = pa.concat_arrays(
+        [integers([0]), pc.add(pc.cast(pc.indices_nonzero(changes), pa.int64()), literal(1))]
+    )
+    ends = pa.concat_arrays([starts.slice(1), integers([len(ordered)])])
+    return pa.StructArray.from_arrays(
+        [ordered.take(starts), starts, pc.subtract(ends, starts)], ["key", "start", "length"]
+    )
+
+
+def _windows(data: bytes) -> tuple[Any, Any, Any]:
+    """The words of ``data`` (each keeps the space after it) as a vocabulary; the key of every
+    window of ``_WINDOW_WORDS`` words (``_window_keys``); and the byte where each starts."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.Array.from_buffers(pa.uint8(), len(data), [None, pa.py_buffer(data)])
+    spaces = pc.indices_nonzero(pc.equal(text, literal(32, pa.uint8())))
+    starts = pa.concat_arrays([integers([0]), pc.add(pc.cast(spaces, pa.int64()), literal(1))])
+    bounds = pa.concat_arrays([starts, integers([len(data)])])
+    offsets = pc.cast(bounds, pa.int32()).buffers()[1]
+    words = pa.Array.from_buffers(pa.binary(), len(starts), [None, offsets, text.buffers()[1]])
+    # The text a word lies in: how many newlines (text boundaries) come before it.
+    joins = pc.cast(pc.count_substring(words, "\n"), pa.int64())
+    text_number = pc.subtract(pc.cumulative_sum(joins), joins)
+    encoded = pc.dictionary_encode(words)
+    count = max(len(words) - _WINDOW_WORDS + 1, 0)
+    ids = [encoded.indices.slice(k, count) for k in range(_WINDOW_WORDS)]
+    keys = _window_keys(text_number.slice(0, count), ids)
+    return encoded.dictionary, keys, starts.slice(0, count)
+
+
+#: Multiplier of the window hash (a large odd number; uint64 arithmetic wraps around).
+_MIX = 0x5851F42D4C957F2D
+
+
+def _window_keys(texts: Any, word_ids: list[Any]) -> Any:
+    """A 64-bit key per window from its text and word ids: equal windows, equal keys."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mix = literal(_MIX, pa.uint64())
+    key = pc.cast(texts, pa.uint64())
+    for ids in word_ids:
+        key = pc.add(pc.multiply(key, mix), pc.cast(ids, pa.uint64()))
+    return key
 
 
 # --- evidence ----------------------------------------------------------------------------------
@@ -549,7 +801,6 @@ def rule_evidence_target(ctx: Context) -> list[Problem]:
 
 
 def _pointer_targets(ctx: Context, pointer: str) -> list[Problem]:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     evidence = ctx.tables[pointer]
@@ -558,7 +809,7 @@ def _pointer_targets(ctx: Context, pointer: str) -> list[Problem]:
         key = _primary_key(ctx, name) if name in ctx.tables else None
         if key is None:
             continue
-        mine = evidence.filter(pc.equal(evidence["resource_name"], name))
+        mine = evidence.filter(pc.equal(evidence["resource_name"], literal(name)))
         known = pc.is_in(mine["record_id"], value_set=ctx.tables[name][key])
         rows, bad = _mask_rows(mine, pc.invert(known))
         problems += problems_at(
@@ -571,7 +822,7 @@ def _pointer_targets(ctx: Context, pointer: str) -> list[Problem]:
                 for v in mine["record_id"].filter(bad).to_pylist()
             ],
         )
-        fields = pa.array([f["name"] for f in ctx.schemas[name]["fields"]], pa.string())
+        fields = strings(f["name"] for f in ctx.schemas[name]["fields"])
         rows, bad = _mask_rows(mine, pc.invert(pc.is_in(mine["field"], value_set=fields)))
         problems += problems_at(
             "evidence-target",
@@ -588,14 +839,14 @@ def _pointer_targets(ctx: Context, pointer: str) -> list[Problem]:
 
 def rule_field_evidence(ctx: Context) -> list[Problem]:
     """A filled field marked ``x-field-evidence`` has an evidence row of its own."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if not ctx.has("evidence", "resource_name", "record_id", "field"):
         return []
     evidence = ctx.tables["evidence"]
+    separator = literal("\x1f")
     backed = pc.binary_join_element_wise(
-        evidence["resource_name"], evidence["record_id"], evidence["field"], "\x1f"
+        evidence["resource_name"], evidence["record_id"], evidence["field"], separator
     )
     problems: list[Problem] = []
     for name, table in ctx.tables.items():
@@ -603,7 +854,7 @@ def rule_field_evidence(ctx: Context) -> list[Problem]:
         marked = [f["name"] for f in ctx.schemas[name]["fields"] if f.get("x-field-evidence")]
         for column in (c for c in marked if key and ctx.has(name, c)):
             wanted = pc.binary_join_element_wise(
-                pa.scalar(name), table[key], pa.scalar(column), "\x1f"
+                literal(name), table[key], literal(column), separator
             )
             missing = pc.and_(
                 pc.is_valid(table[column]), pc.invert(pc.is_in(wanted, value_set=backed))
@@ -641,22 +892,16 @@ def rule_dispute_value(ctx: Context) -> list[Problem]:
         if key is None:
             continue
         table = ctx.tables[name]
-        mine = disputes.filter(pc.equal(disputes["resource_name"], name))
+        mine = disputes.filter(pc.equal(disputes["resource_name"], literal(name)))
         for column in pc.unique(mine["field"].drop_null()).to_pylist():
             if column not in table.column_names:
                 continue  # reported by evidence-target
-            held = (
-                table.select([key])
-                .append_column("held", pc.cast(table[column], pa.string()))
-                .rename_columns(["record_id", "held"])
-            )
-            asked = mine.filter(pc.equal(mine["field"], column))
-            joined = asked.join(held, "record_id", join_type="inner").sort_by(
-                [(ROW_COLUMN, "ascending")]
-            )
-            differs = pc.invert(
-                pc.fill_null(pc.equal(joined["chosen_value"], joined["held"]), False)
-            )
+            asked = mine.filter(pc.equal(mine["field"], literal(column)))
+            where = pc.index_in(asked["record_id"], value_set=table[key], skip_nulls=True)
+            held = pc.cast(table[column], pa.string()).take(where)
+            joined = asked.append_column("held", held).filter(pc.is_valid(where))
+            same = pc.equal(joined["chosen_value"], joined["held"])
+            differs = pc.invert(pc.fill_null(same, literal(False)))
             rows, bad = _mask_rows(joined, differs)
             problems += problems_at(
                 "dispute-value",
@@ -696,7 +941,12 @@ RULE_FUNCTIONS: tuple[Callable[[Context], list[Problem]], ...] = (
 
 
 def run_consistency_rules(ctx: Context) -> list[Problem]:
+    import pyarrow as pa
+
     problems: list[Problem] = []
     for rule in RULE_FUNCTIONS:
         problems += rule(ctx)
+        # Give the rule's scratch memory back to the system, so that the next rule's does not
+        # pile on top of it (the allocator would otherwise keep it for reuse).
+        pa.default_memory_pool().release_unused()
     return problems

@@ -60,49 +60,67 @@ def column_bounds(values: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
 
     Returns ``{"lower": date32, "upper": date32, "precision": string}`` arrays. Nulls, and values
     that are not valid partial dates, give nulls in all three (the validator reports those).
+    A column holds few distinct dates (some 37,000 days a century): the bounds are computed once
+    per distinct value, then spread to the rows by index.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values = pc.cast(values, pa.string())
+    distinct = pc.unique(values)
+    where = pc.index_in(values, value_set=distinct)
+    return {key: pc.take(found, where) for key, found in _distinct_bounds(distinct).items()}
+
+
+def _distinct_bounds(values: pa.Array) -> dict[str, Any]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .reading import literal
+
     length = pc.utf8_length(values)
     shaped = pc.match_substring_regex(values, f"^(?:{PARTIAL_DATE_PATTERN})$")
-    values = pc.if_else(shaped, values, pa.scalar(None, pa.string()))
+    values = pc.if_else(shaped, values, literal(None, pa.string()))
     year = pc.utf8_slice_codeunits(values, 0, 4)
-    month = pc.if_else(pc.greater_equal(length, 7), pc.utf8_slice_codeunits(values, 5, 7), "01")
+    month = pc.if_else(
+        pc.greater_equal(length, literal(7, pa.int32())),
+        pc.utf8_slice_codeunits(values, 5, 7),
+        literal("01"),
+    )
     lower_text = pc.if_else(
-        pc.equal(length, 10),
+        pc.equal(length, literal(10, pa.int32())),
         values,
-        pc.binary_join_element_wise(year, month, "01", "-"),
+        pc.binary_join_element_wise(year, month, literal("01"), literal("-")),
     )
     lower = _to_date(lower_text)
     # Last day: the first day of the next year / month, minus one day.
+    one, twelve = literal(1, pa.int32()), literal(12, pa.int32())
     month_num = pc.cast(month, pa.int32(), safe=False)
-    month_ok = pc.and_(pc.greater_equal(month_num, 1), pc.less_equal(month_num, 12))
-    next_month = pc.if_else(pc.equal(month_num, 12), 1, pc.add(month_num, 1))
+    month_ok = pc.and_(pc.greater_equal(month_num, one), pc.less_equal(month_num, twelve))
+    next_month = pc.if_else(pc.equal(month_num, twelve), one, pc.add(month_num, one))
     year_num = pc.cast(year, pa.int32(), safe=False)
-    next_month_year = pc.if_else(pc.equal(month_num, 12), pc.add(year_num, 1), year_num)
+    next_month_year = pc.if_else(pc.equal(month_num, twelve), pc.add(year_num, one), year_num)
     start_next_month = _to_date(_join_ymd(next_month_year, next_month))
-    start_next_year = _to_date(_join_ymd(pc.add(year_num, 1), pa.scalar(1, pa.int32())))
-    one_day = pa.scalar(dt.timedelta(days=1), pa.duration("s"))
+    start_next_year = _to_date(_join_ymd(pc.add(year_num, one), one))
+    is_year = pc.equal(length, literal(4, pa.int32()))
+    is_month = pc.equal(length, literal(7, pa.int32()))
     upper = pc.case_when(
-        pc.make_struct(pc.equal(length, 4), pc.and_(pc.equal(length, 7), month_ok)),
-        _minus(start_next_year, one_day),
-        _minus(start_next_month, one_day),
+        pc.make_struct(is_year, pc.and_(is_month, month_ok)),
+        _day_before(start_next_year),
+        _day_before(start_next_month),
         lower,
     )
     valid = pc.and_(pc.is_valid(lower), pc.is_valid(upper))
-    null_date = pa.scalar(None, pa.date32())
     precision = pc.case_when(
-        pc.make_struct(pc.equal(length, 4), pc.equal(length, 7), pc.equal(length, 10)),
-        "year",
-        "month",
-        "day",
+        pc.make_struct(is_year, is_month, pc.equal(length, literal(10, pa.int32()))),
+        literal("year"),
+        literal("month"),
+        literal("day"),
     )
     return {
-        "lower": pc.if_else(valid, lower, null_date),
-        "upper": pc.if_else(valid, upper, null_date),
-        "precision": pc.if_else(valid, precision, pa.scalar(None, pa.string())),
+        "lower": pc.if_else(valid, lower, literal(None, pa.date32())),
+        "upper": pc.if_else(valid, upper, literal(None, pa.date32())),
+        "precision": pc.if_else(valid, precision, literal(None, pa.string())),
     }
 
 
@@ -110,22 +128,30 @@ def _join_ymd(year: Any, month: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .reading import literal
+
     month_text = pc.utf8_lpad(pc.cast(month, pa.string()), 2, "0")
-    return pc.binary_join_element_wise(pc.cast(year, pa.string()), month_text, "01", "-")
+    year_text = pc.cast(year, pa.string())
+    return pc.binary_join_element_wise(year_text, month_text, literal("01"), literal("-"))
 
 
 def _to_date(text: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .reading import literal
+
     stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
     # strptime rolls 1995-02-30 over to 1995-03-02: keep only dates that print back unchanged.
     round_trip = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text)
-    return pc.cast(pc.if_else(round_trip, stamps, pa.scalar(None, stamps.type)), pa.date32())
+    return pc.cast(pc.if_else(round_trip, stamps, literal(None, stamps.type)), pa.date32())
 
 
-def _minus(day: Any, delta: Any) -> Any:
+def _day_before(day: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.cast(pc.subtract(pc.cast(day, pa.timestamp("s")), delta), pa.date32())
+    from .reading import literal
+
+    days = pc.cast(day, pa.int32())
+    return pc.cast(pc.subtract(days, literal(1, pa.int32())), pa.date32())

@@ -2,13 +2,28 @@
 
 Reading never raises on bad input: every problem with the descriptor or a file becomes a
 ``Problem`` and the rest is still read, so the validator can report everything at once.
-CSV cells are read as strings exactly as written; typing is ``unionstate_data.typing_rules``.
+CSV cells are read as strings exactly as written; typing is ``unionstate_data.table_rules``.
+
+Files are parsed by Arrow straight from disk, in parallel blocks; Arrow checks that every cell is
+UTF-8. Only when it objects (or a row is ragged) is the whole file read into Python to find the
+exact byte that is not UTF-8, so a large file is never held twice in memory.
+
+This module also builds, from buffers, the few Arrow values the rules need from Python values
+(``literal``, ``strings``, ``binaries``, ``booleans``, ``integers``). ``pa.scalar()`` and
+``pa.array()`` on a Python value, and a Python value passed to a compute function, make pyarrow
+import pandas when it is installed (to check whether the value is a pandas object): some 0.4 s
+that loading the data does not otherwise need. (So do Acero's ``group_by`` and ``join``, which
+import ``pyarrow.dataset``: the rules use hash kernels such as ``index_in`` instead.)
 """
 
 from __future__ import annotations
 
 import json
+import struct
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +32,21 @@ from .problems import Problem
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["ROW_COLUMN", "RawPackage", "RawResource", "read_package"]
+__all__ = [
+    "ROW_COLUMN",
+    "RawPackage",
+    "RawResource",
+    "binaries",
+    "booleans",
+    "integers",
+    "literal",
+    "read_package",
+    "strings",
+]
 
 #: Internal column holding each row's number in its CSV (header = row 1).
 ROW_COLUMN = "__row__"
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -131,16 +157,24 @@ def _read_resource(base: Path, entry: dict[str, Any]) -> tuple[RawResource | Non
     if not resource.path.is_file():
         message = f"data file {resource.path} does not exist; create it or fix 'path'"
         return resource, [Problem("file-missing", name, None, None, message)]
-    data = resource.path.read_bytes()
-    encoding_problem = _check_utf8(name, resource.path, data)
-    if encoding_problem is not None:
-        return resource, [encoding_problem]
-    resource.table, csv_problems = _read_csv(name, resource.path, data, schema)
+    resource.table, csv_problems = _read_csv(name, resource.path, schema)
     return resource, csv_problems
 
 
+def _first_line(path: Path) -> bytes:
+    """The bytes of the file's first line, without reading the rest."""
+    with path.open("rb") as file:
+        head = b""
+        while b"\n" not in head:
+            block = file.read(1 << 16)
+            if not block:
+                break
+            head += block
+    return head.split(b"\n", 1)[0]
+
+
 def _check_utf8(name: str, path: Path, data: bytes) -> Problem | None:
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(_BOM):
         return Problem(
             "encoding-error",
             name,
@@ -162,13 +196,15 @@ def _check_utf8(name: str, path: Path, data: bytes) -> Problem | None:
 
 
 def _read_csv(
-    name: str, path: Path, data: bytes, schema: dict[str, Any]
+    name: str, path: Path, schema: dict[str, Any]
 ) -> tuple[pa.Table | None, list[Problem]]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-
-    header = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    head = _first_line(path)
+    try:
+        if head.startswith(_BOM):
+            raise UnicodeError
+        header = head.decode("utf-8").rstrip("\r")
+    except UnicodeError:
+        return None, [_encoding_problem(name, path)]
     columns = _split_header(header)
     problems = _check_header(name, path, columns, schema)
     repeated = sorted({c for c in columns if columns.count(c) > 1})
@@ -187,29 +223,19 @@ def _read_csv(
                 for column in repeated
             ),
         ]
-    ragged: list[tuple[int, int, int]] = []
-
-    def on_invalid_row(row: Any) -> str:
-        # Called by pyarrow only for rows whose cell count is wrong: record them, keep reading.
-        ragged.append((row.number, row.expected_columns, row.actual_columns))
-        return "skip"
-
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(use_threads=False),
-            parse_options=pacsv.ParseOptions(
-                invalid_row_handler=on_invalid_row, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(columns, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        message = f"{path}: cannot parse the CSV: {exc}"
+    table, ragged, error = _parse(path, columns, threads=True)
+    if error is not None or ragged:
+        # Rare: Arrow found a byte that is not UTF-8, or rows it skipped may hide one.
+        encoding = _check_utf8(name, path, path.read_bytes())
+        if encoding is not None:
+            return None, [encoding]
+    if error is not None:
+        message = f"{path}: cannot parse the CSV: {error}"
         return None, [*problems, Problem("ragged-row", name, None, None, message)]
+    assert table is not None
+    if any(number is None for number, _, _ in ragged):  # parallel parsing lost the numbers
+        table, ragged, _ = _parse(path, columns, threads=False)
+        assert table is not None
     problems += [
         Problem(
             "ragged-row",
@@ -221,10 +247,64 @@ def _read_csv(
         )
         for number, expected, actual in ragged
     ]
-    skipped = pa.array([n for n, _, _ in ragged], pa.int64())
-    all_rows = pa.array(range(2, len(table) + len(ragged) + 2), pa.int64())
-    rows = all_rows.filter(pc.invert(pc.is_in(all_rows, value_set=skipped)))
-    return table.append_column(ROW_COLUMN, rows), problems
+    return table.append_column(ROW_COLUMN, _row_numbers(len(table), ragged)), problems
+
+
+def _encoding_problem(name: str, path: Path) -> Problem:
+    problem = _check_utf8(name, path, path.read_bytes())
+    assert problem is not None, f"{path}: expected a byte that is not UTF-8"
+    return problem
+
+
+Ragged = list[tuple[Any, int, int]]
+
+
+def _parse(
+    path: Path, columns: list[str], *, threads: bool
+) -> tuple[pa.Table | None, Ragged, str | None]:
+    """Every cell as a string; rows with the wrong cell count are skipped and listed."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    ragged: Ragged = []
+
+    def on_invalid_row(row: Any) -> str:
+        # Called by pyarrow only for rows whose cell count is wrong: record them, keep reading.
+        ragged.append((row.number, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            str(path),
+            read_options=pacsv.ReadOptions(use_threads=threads),
+            # The tables are most of the memory and live to the end; the system allocator
+            # hands the parser's freed blocks back, where mimalloc (the default) keeps them.
+            memory_pool=pa.system_memory_pool(),
+            parse_options=pacsv.ParseOptions(
+                invalid_row_handler=on_invalid_row, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        return None, ragged, str(exc)
+    return table, sorted(ragged, key=lambda r: r[0] or 0), None
+
+
+def _row_numbers(count: int, ragged: Ragged) -> Any:
+    """CSV row numbers of the ``count`` rows read: 2, 3, ... without the skipped ones."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = count + len(ragged)
+    rows = pc.cumulative_sum(pa.repeat(literal(1), total), start=literal(1))
+    if ragged:
+        skipped = integers(number for number, _, _ in ragged)
+        rows = rows.filter(pc.invert(pc.is_in(rows, value_set=skipped)))
+    return rows
 
 
 def _split_header(line: str) -> list[str]:
@@ -262,3 +342,77 @@ def _check_header(
         if column not in expected
     ]
     return problems
+
+
+# --- Arrow values from Python values, built from buffers (see the module docstring) -------------
+
+
+@cache
+def literal(value: str | bytes | bool | int | None, type: pa.DataType | None = None) -> pa.Scalar:
+    """A pyarrow scalar: ``type`` defaults to string, binary, bool or int64 after ``value``.
+
+    Cached: the rules ask for the same few constants many times, and scalars are immutable.
+    """
+    import pyarrow as pa
+
+    if value is None:
+        return pa.nulls(1, type or pa.null())[0]
+    if isinstance(value, str):
+        array = strings([value])
+    elif isinstance(value, bytes):
+        array = binaries([value])
+    elif isinstance(value, bool):
+        array = booleans([value])
+    else:
+        array = integers([value])
+    return array[0] if type is None else array.cast(type)[0]
+
+
+def strings(values: Iterable[str | None]) -> pa.Array:
+    """A string array; None gives null."""
+    import pyarrow as pa
+
+    items = list(values)
+    return _variable(pa.string(), [None if v is None else v.encode("utf-8") for v in items])
+
+
+def binaries(values: Iterable[bytes | None]) -> pa.Array:
+    """A binary array; None gives null."""
+    import pyarrow as pa
+
+    return _variable(pa.binary(), list(values))
+
+
+def _variable(type: pa.DataType, items: list[bytes | None]) -> pa.Array:
+    import pyarrow as pa
+
+    data = [b"" if v is None else v for v in items]
+    offsets = struct.pack(f"<{len(data) + 1}i", 0, *accumulate(len(d) for d in data))
+    valid = _bitmap([v is not None for v in items]) if None in items else None
+    buffers = [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(type, len(items), buffers)
+
+
+def booleans(values: Iterable[bool]) -> pa.Array:
+    """A boolean array."""
+    import pyarrow as pa
+
+    items = list(values)
+    return pa.Array.from_buffers(pa.bool_(), len(items), [None, _bitmap(items)])
+
+
+def _bitmap(bits: list[bool]) -> pa.Buffer:
+    import pyarrow as pa
+
+    number = sum(1 << i for i, bit in enumerate(bits) if bit)
+    return pa.py_buffer(number.to_bytes((len(bits) + 7) // 8 or 1, "little"))
+
+
+def integers(values: Iterable[int]) -> pa.Array:
+    """An int64 array."""
+    import pyarrow as pa
+
+    items = list(values)
+    return pa.Array.from_buffers(
+        pa.int64(), len(items), [None, pa.py_buffer(struct.pack(f"<{len(items)}q", *items))]
+    )

@@ -5,16 +5,22 @@ A cell that fails its type is reported once (``type-error``) and becomes null, s
 not report it again; an empty cell is null (the schema's missing value is ``""``). Partial-date
 fields (``x-partial-date``) get ``{field}_lower``, ``{field}_upper`` and ``{field}_precision``
 columns beside them.
+
+Performance: a typed string column shares the read column's buffers (an empty cell only gains a
+null bit), so the text is held once; keys are checked by hashing (``unique``/``index_in``), and the
+rows of a repeated key are sorted out only when there are some. No Acero ``group_by``/``join``
+here: importing it imports ``pyarrow.dataset`` and, with it, pandas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .dates import column_bounds
 from .problems import Problem
-from .reading import ROW_COLUMN, RawPackage
+from .reading import ROW_COLUMN, RawPackage, literal, strings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -42,7 +48,7 @@ def _flagged(table: pa.Table, mask: Any) -> tuple[Any, Any]:
     """Row numbers and cell values where ``mask`` is true (nulls count as false)."""
     import pyarrow.compute as pc
 
-    mask = pc.fill_null(mask, False)
+    mask = pc.fill_null(mask, literal(False))
     return table[ROW_COLUMN].filter(mask), mask
 
 
@@ -66,36 +72,108 @@ def type_table(
     import pyarrow.compute as pc
 
     problems: list[Problem] = []
-    strings = [c for c in cells.column_names if c != ROW_COLUMN]
-    blank = _all_empty(cells, strings)
-    if pc.any(blank).as_py():
+    strings_ = [c for c in cells.column_names if c != ROW_COLUMN]
+    blank = _all_empty(cells, strings_)
+    if blank is not None:
         rows = cells[ROW_COLUMN].filter(blank)
         problems += problems_at(
             "blank-row", name, rows, None, ["the row is blank; delete the empty line"] * len(rows)
         )
         cells = cells.filter(pc.invert(blank))
-    columns: dict[str, Any] = {ROW_COLUMN: cells[ROW_COLUMN]}
+    typed: dict[str, Any] = {}
     for spec in schema["fields"]:
         if spec["name"] not in cells.column_names:
             continue  # reported as missing-column
-        typed, found = _type_column(name, cells, spec)
+        typed[spec["name"]], found = _type_column(name, cells, spec)
         problems += found
-        columns[spec["name"]] = typed
-        if spec.get("x-partial-date"):
-            date_bounds = column_bounds(typed)
-            for key in ("lower", "upper", "precision"):
-                columns[f"{spec['name']}_{key}"] = date_bounds[key]
+    dates = [f["name"] for f in schema["fields"] if f.get("x-partial-date") and f["name"] in typed]
+    bounds = _date_bounds({d: typed[d] for d in dates})
+    columns: dict[str, Any] = {ROW_COLUMN: cells[ROW_COLUMN]}
+    for field, values in typed.items():
+        columns[field] = values
+        for key, found in bounds.get(field, {}).items():
+            columns[f"{field}_{key}"] = found
     return pa.table(columns), problems
 
 
+def _date_bounds(columns: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``column_bounds`` of each partial-date column, computed in one pass over all of them."""
+    import pyarrow as pa
+
+    if not columns:
+        return {}
+    together = column_bounds(
+        pa.chunked_array([c for v in columns.values() for c in v.chunks], pa.string())
+    )
+    bounds, at = {}, 0
+    for field, values in columns.items():
+        bounds[field] = {key: found.slice(at, len(values)) for key, found in together.items()}
+        at += len(values)
+    return bounds
+
+
 def _all_empty(cells: pa.Table, columns: Sequence[str]) -> Any:
+    """Where every cell of the row is empty; None when no row is blank (the usual case)."""
+    import pyarrow.compute as pc
+
+    if not columns or not len(cells):
+        return None
+    mask = pc.equal(cells[columns[0]], literal(""))
+    for column in columns[1:]:
+        if not pc.any(mask).as_py():
+            return None
+        mask = pc.and_(mask, pc.equal(cells[column], literal("")))
+    return mask if pc.any(mask).as_py() else None
+
+
+def _null_where(values: Any, empty: Any) -> Any:
+    """``values`` with null where ``empty``; string chunks keep their buffers (no copy)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    mask = pa.array([True] * len(cells), pa.bool_())
-    for column in columns:
-        mask = pc.and_(mask, pc.equal(cells[column], ""))
-    return mask
+    chunks = []
+    for chunk, blank in zip(values.chunks, _aligned(empty, values), strict=True):
+        if not blank.true_count:
+            chunks.append(chunk)
+        elif pa.types.is_string(chunk.type) and chunk.offset == 0 and chunk.null_count == 0:
+            valid = pc.invert(blank)  # a fresh bitmap, offset 0: the chunk's validity
+            buffers = [valid.buffers()[1], *chunk.buffers()[1:]]
+            chunks.append(pa.Array.from_buffers(chunk.type, len(chunk), buffers))
+        else:
+            chunks.append(pc.if_else(blank, literal(None, chunk.type), chunk))
+    return pa.chunked_array(chunks, values.type)
+
+
+def _aligned(mask: Any, values: Any) -> list[Any]:
+    """``mask`` cut into the chunk lengths of ``values``."""
+    if [len(c) for c in mask.chunks] == [len(c) for c in values.chunks]:
+        return list(mask.chunks)
+    whole = mask.combine_chunks()
+    out, at = [], 0
+    for chunk in values.chunks:
+        out.append(whole.slice(at, len(chunk)))
+        at += len(chunk)
+    return out
+
+
+def _where(
+    code: str,
+    name: str,
+    cells: pa.Table,
+    field: str,
+    bad: Any,
+    message: Callable[[Any], str],
+    values: Any = None,
+) -> list[Problem]:
+    """A problem per row where ``bad`` is true (null counts as false), its message made from
+    the row's cell of ``values``. Checks the usual case, nothing bad, with one call."""
+    import pyarrow.compute as pc
+
+    if not pc.any(bad).as_py():
+        return []
+    rows, mask = _flagged(cells, bad)
+    shown = values.filter(mask).to_pylist() if values is not None else [None] * len(rows)
+    return problems_at(code, name, rows, field, [message(v) for v in shown])
 
 
 def _type_column(name: str, cells: pa.Table, spec: dict[str, Any]) -> tuple[Any, list[Problem]]:
@@ -104,40 +182,40 @@ def _type_column(name: str, cells: pa.Table, spec: dict[str, Any]) -> tuple[Any,
 
     field = spec["name"]
     raw = cells[field]
-    empty = pc.equal(raw, "")
+    empty = pc.equal(raw, literal(""))
     constraints = spec.get("constraints", {})
     problems: list[Problem] = []
     if constraints.get("required"):
-        rows, _ = _flagged(cells, empty)
-        problems += problems_at(
+        problems += _where(
             "required",
             name,
-            rows,
+            cells,
             field,
-            [f"{field} is required but empty; fill it in"] * len(rows),
+            empty,
+            lambda _: f"{field} is required but empty; fill it in",
         )
     kind = spec.get("type", "string")
+    values = raw
     if kind == "integer":
         parses = pc.match_substring_regex(raw, _INTEGER)
         ok = pc.or_(empty, parses)
-        values = pc.cast(pc.if_else(parses, raw, pa.scalar(None, pa.string())), pa.int64())
+        values = pc.cast(pc.if_else(parses, raw, literal(None, pa.string())), pa.int64())
     elif kind == "boolean":
-        is_true = pc.is_in(raw, value_set=pa.array(TRUE_VALUES))
-        ok = pc.or_(empty, pc.or_(is_true, pc.is_in(raw, value_set=pa.array(FALSE_VALUES))))
-        values = pc.if_else(ok, is_true, pa.scalar(None, pa.bool_()))
-    else:
-        ok = pa.array([True] * len(raw), pa.bool_())
-        values = raw
-    rows, bad = _flagged(cells, pc.invert(ok))
-    expected = {"integer": "a whole number", "boolean": "true or false"}.get(kind, kind)
-    problems += problems_at(
-        "type-error",
-        name,
-        rows,
-        field,
-        [f"{field} must be {expected}, got {v!r}" for v in raw.filter(bad).to_pylist()],
-    )
-    values = pc.if_else(empty, pa.scalar(None, values.type), values)
+        is_true = pc.is_in(raw, value_set=_string_set(TRUE_VALUES))
+        ok = pc.or_(empty, pc.or_(is_true, pc.is_in(raw, value_set=_string_set(FALSE_VALUES))))
+        values = pc.if_else(ok, is_true, literal(None, pa.bool_()))
+    if kind in ("integer", "boolean"):
+        expected = {"integer": "a whole number", "boolean": "true or false"}[kind]
+        problems += _where(
+            "type-error",
+            name,
+            cells,
+            field,
+            pc.invert(ok),
+            lambda v: f"{field} must be {expected}, got {v!r}",
+            raw,
+        )
+    values = _null_where(values, empty)
     problems += _constraint_problems(name, cells, field, values, constraints)
     return values, problems
 
@@ -145,49 +223,53 @@ def _type_column(name: str, cells: pa.Table, spec: dict[str, Any]) -> tuple[Any,
 def _constraint_problems(
     name: str, cells: pa.Table, field: str, values: Any, constraints: dict[str, Any]
 ) -> list[Problem]:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     problems: list[Problem] = []
     if "pattern" in constraints:
         pattern = constraints["pattern"]
-        rows, bad = _flagged(cells, pc.invert(pc.match_substring_regex(values, f"^(?:{pattern})$")))
-        problems += problems_at(
+        matches = pc.match_substring_regex(values, f"^(?:{pattern})$")
+        problems += _where(
             "pattern",
             name,
-            rows,
+            cells,
             field,
-            [f"{field} must match {pattern!r}, got {v!r}" for v in values.filter(bad).to_pylist()],
+            pc.invert(matches),
+            lambda v: f"{field} must match {pattern!r}, got {v!r}",
+            values,
         )
     if "enum" in constraints:
         allowed = constraints["enum"]
-        rows, bad = _flagged(cells, pc.invert(pc.is_in(values, value_set=pa.array(allowed))))
-        problems += problems_at(
+        known = pc.is_in(values, value_set=_string_set(tuple(allowed)))
+        problems += _where(
             "enum",
             name,
-            rows,
+            cells,
             field,
-            [
-                f"{field} must be one of {allowed}, got {v!r}"
-                for v in values.filter(bad).to_pylist()
-            ],
+            pc.invert(known),
+            lambda v: f"{field} must be one of {allowed}, got {v!r}",
+            values,
         )
     if "minimum" in constraints:
         minimum = constraints["minimum"]
-        rows, bad = _flagged(cells, pc.less(values, minimum))
-        problems += problems_at(
+        problems += _where(
             "minimum",
             name,
-            rows,
+            cells,
             field,
-            [
-                f"{field} must be at least {minimum}, got {v!r}"
-                for v in values.filter(bad).to_pylist()
-            ],
+            pc.less(values, literal(minimum, values.type)),
+            lambda v: f"{field} must be at least {minimum}, got {v!r}",
+            values,
         )
     if constraints.get("unique"):
         problems += _duplicates("unique", name, cells[ROW_COLUMN], [values], [field])
     return problems
+
+
+@cache
+def _string_set(values: tuple[str, ...]) -> pa.Array:
+    """``strings(values)``, built once per vocabulary."""
+    return strings(values)
 
 
 def _key(columns: Sequence[Any]) -> Any:
@@ -198,7 +280,7 @@ def _key(columns: Sequence[Any]) -> Any:
     parts = [pc.cast(c, pa.string()) for c in columns]
     if len(parts) == 1:
         return parts[0]
-    return pc.binary_join_element_wise(*parts, _KEY_SEPARATOR, null_handling="emit_null")
+    return pc.binary_join_element_wise(*parts, literal(_KEY_SEPARATOR), null_handling="emit_null")
 
 
 def _duplicates(
@@ -208,27 +290,40 @@ def _duplicates(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keyed = pa.table({"key": _key(columns), "row": rows}).filter(pc.is_valid(_key(columns)))
-    first = keyed.group_by("key").aggregate([("row", "min")])
-    joined = keyed.join(first, "key").filter(pc.not_equal(pc.field("row"), pc.field("row_min")))
-    joined = joined.sort_by([("row", "ascending")])
+    keys = _key(columns)
+    valid = pc.is_valid(keys)
+    if keys.null_count:
+        keys, rows = keys.filter(valid), rows.filter(valid)
+    if len(pc.unique(keys)) == len(keys):
+        return []  # the usual case: one hash pass
+    counts = pc.value_counts(keys)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), literal(1)))
+    involved = pc.is_in(keys, value_set=repeated)
+    shown = {
+        f: pc.cast(c, pa.string()).filter(valid).filter(involved)
+        for f, c in zip(fields, columns, strict=True)
+    }
+    table = pa.table({"row": rows.filter(involved), **shown}).sort_by([("row", "ascending")])
     label = ", ".join(fields)
-    return [
-        Problem(
-            code,
-            name,
-            row,
-            fields[0] if len(fields) == 1 else label,
-            f"({label}) = {key.replace(_KEY_SEPARATOR, ', ')!r} repeats row {first_row}; "
-            "give this row its own key or delete the duplicate",
+    first: dict[tuple[Any, ...], int] = {}
+    problems = []
+    for record in table.to_pylist():  # only the rows of repeated keys
+        key = tuple(record[f] for f in fields)
+        if key not in first:
+            first[key] = record["row"]
+            continue
+        text = ", ".join(key)
+        problems.append(
+            Problem(
+                code,
+                name,
+                record["row"],
+                fields[0] if len(fields) == 1 else label,
+                f"({label}) = {text!r} repeats row {first[key]}; "
+                "give this row its own key or delete the duplicate",
+            )
         )
-        for key, row, first_row in zip(
-            joined["key"].to_pylist(),
-            joined["row"].to_pylist(),
-            joined["row_min"].to_pylist(),
-            strict=True,
-        )
-    ]
+    return problems
 
 
 def check_keys(tables: dict[str, pa.Table], schemas: dict[str, dict[str, Any]]) -> list[Problem]:
