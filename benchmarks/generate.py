@@ -38,10 +38,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from unionstate_data import models
 
 try:
     import numpy as np
@@ -59,45 +61,11 @@ SENTENCES_PER_SOURCE = 400
 UNSTORED_SHARE = 0.1
 #: A stored source no row cites; the seed-file-missing fault deletes its file.
 SPARE_SOURCE = "source-spare"
-EVENT_KINDS = [
-    "signing",
-    "agreement",
-    "referendum",
-    "election",
-    "dissolution",
-    "founding",
-    "summit",
-    "military",
-    "ratification",
-    "entry_into_force",
-    "other",
-]
-PARTY_KINDS = [
-    "state",
-    "former_state",
-    "international_organisation",
-    "supranational_union",
-    "union_body",
-    "political_party",
-    "person",
-]
+# Controlled vocabularies come from the models, so the generated data follows any change.
+EVENT_KINDS = list(get_args(models.EventKind))
+PARTY_KINDS = list(get_args(models.PartyKind))
 PARTICIPANT_ROLES = ["signatory", "organiser", "winner", "candidate", "participant", "subject"]
-THEMES = [
-    "sovereignty",
-    "independence",
-    "territorial_integrity",
-    "borders",
-    "citizenship",
-    "customs",
-    "economy",
-    "defence",
-    "security",
-    "foreign_policy",
-    "unification",
-    "institutions",
-    "equality",
-    "language",
-]
+THEMES = list(get_args(models.Theme))
 PLACES = ["Minsk", "Moscow", "Brest", "Almaty, Kazakhstan", "Sochi"]
 TAG = "Union State"
 EPOCH = dt.date(1970, 1, 1)

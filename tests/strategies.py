@@ -22,8 +22,11 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 from hypothesis import strategies as st
+
+from unionstate_data import models
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -140,30 +143,11 @@ class _Quotes:
 
 # --- the dataset --------------------------------------------------------------------------------
 
-PARTY_KINDS = [
-    "state",
-    "former_state",
-    "international_organisation",
-    "supranational_union",
-    "union_body",
-    "political_party",
-    "person",
-]
-EVENT_KINDS = [
-    "signing",
-    "agreement",
-    "referendum",
-    "election",
-    "dissolution",
-    "founding",
-    "summit",
-    "military",
-    "ratification",
-    "entry_into_force",
-    "other",
-]
+# Controlled vocabularies come from the models, so the generated data follows any change.
+PARTY_KINDS = list(get_args(models.PartyKind))
+EVENT_KINDS = list(get_args(models.EventKind))
 ROLES = ["signatory", "organiser", "winner", "participant", "subject"]
-THEMES = ["sovereignty", "independence", "borders", "citizenship", "customs", "defence"]
+THEMES = list(get_args(models.Theme))
 
 
 @st.composite
