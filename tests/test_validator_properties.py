@@ -66,3 +66,22 @@ def test_frictionless_agrees_on_the_faults_table_schema_covers(
         theirs = _frictionless_errors(descriptor)
     assert ours == expected
     assert theirs == [(TABLE_SCHEMA_FAULTS[fault], res, row) for _, res, row in expected]
+
+
+@pytest.mark.parametrize("fault", [None, "quote_not_verbatim"])
+@settings(max_examples=15)
+@given(dataset=datasets(), data=st.data())
+def test_the_indexed_quote_search_agrees_with_the_plain_one(
+    fault: str | None, dataset: Dataset, data: st.DataObject
+) -> None:
+    from unittest import mock
+
+    from unionstate_data import consistency
+
+    if fault is not None:
+        FAULTS[fault](dataset, data)
+    plain = _problems(dataset)
+    # Long texts quoted often take the indexed search; force it on these small ones.
+    with mock.patch.object(consistency, "_PLAIN_SEARCH_WORK", -1):
+        indexed = _problems(dataset)
+    assert indexed == plain
