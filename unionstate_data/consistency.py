@@ -15,7 +15,7 @@ copy and re-sort every column. Python loops run over problem rows only, and, in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,6 +168,12 @@ def _mask_rows(table: pa.Table, mask: Any) -> tuple[Any, Any]:
     return table[ROW_COLUMN].filter(mask), mask
 
 
+def _flagged_rows(table: pa.Table, mask: Any, *columns: str) -> Iterator[tuple[Any, ...]]:
+    """The values of ``columns`` in the rows ``mask`` flags, row by row (for messages)."""
+    flagged = table.filter(mask)
+    return zip(*(flagged[c].to_pylist() for c in columns), strict=True)
+
+
 def _lookup(
     left: pa.Table, left_key: str, right: pa.Table, right_key: str, columns: list[str], prefix: str
 ) -> pa.Table:
@@ -208,18 +214,8 @@ def rule_supersedes_order(ctx: Context) -> list[Problem]:
         [
             f"{t} (signed {n}) cannot {rel} {r} (signed {o}), which was signed later; "
             "swap treaty_id and related_treaty_id or fix a signature date"
-            for t, r, rel, n, o in zip(
-                *(
-                    pairs.filter(bad)[c].to_pylist()
-                    for c in (
-                        "treaty_id",
-                        "related_treaty_id",
-                        "relation",
-                        "new_signed",
-                        "old_signed",
-                    )
-                ),
-                strict=True,
+            for t, r, rel, n, o in _flagged_rows(
+                pairs, bad, "treaty_id", "related_treaty_id", "relation", "new_signed", "old_signed"
             )
         ],
     )
@@ -241,13 +237,7 @@ def rule_event_before_treaty(ctx: Context) -> list[Problem]:
         "date",
         [
             f"event dated {d!r} concerns {t}, signed {s!r} later; fix the date or treaty_id"
-            for d, t, s in zip(
-                *(
-                    joined.filter(bad)[c].to_pylist()
-                    for c in ("date", "treaty_id", "treaty_signed")
-                ),
-                strict=True,
-            )
+            for d, t, s in _flagged_rows(joined, bad, "date", "treaty_id", "treaty_signed")
         ],
     )
 
@@ -910,13 +900,7 @@ def rule_dispute_value(ctx: Context) -> list[Problem]:
                 "chosen_value",
                 [
                     f"chosen_value is {c!r} but {name}.{column} of {r} holds {h!r}; make them agree"
-                    for c, r, h in zip(
-                        *(
-                            joined.filter(bad)[k].to_pylist()
-                            for k in ("chosen_value", "record_id", "held")
-                        ),
-                        strict=True,
-                    )
+                    for c, r, h in _flagged_rows(joined, bad, "chosen_value", "record_id", "held")
                 ],
             )
     return problems
