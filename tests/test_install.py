@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from unionstate_data import table_names
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +31,7 @@ _LEAKY = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "PYTHONSAF
 
 @dataclass(frozen=True)
 class Installed:
+    wheel: Path
     python: Path  # the fresh venv's interpreter
     command: Path  # its unionstate-data script
     site_packages: Path
@@ -50,6 +55,18 @@ class Installed:
         return result.stdout.strip()
 
 
+def _build(root: Path, wheels: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", wheels, root]
+    return subprocess.run(
+        [str(c) for c in command],
+        capture_output=True,
+        text=True,
+        cwd=wheels.parent,
+        timeout=900,
+        check=False,
+    )
+
+
 def _checked(command: list[str | Path], cwd: Path) -> None:
     result = subprocess.run(
         [str(c) for c in command],
@@ -67,7 +84,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     base = tmp_path_factory.mktemp("install")
     assert not base.resolve().is_relative_to(ROOT)
     wheels = base / "wheels"
-    _checked([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", wheels, ROOT], cwd=base)
+    built = _build(ROOT, wheels)
+    assert built.returncode == 0, built.stdout + built.stderr
     [wheel] = wheels.glob("unionstate_data-*.whl")
     venv = base / "venv"
     _checked([sys.executable, "-m", "venv", venv], cwd=base)
@@ -75,9 +93,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     _checked([python, "-m", "pip", "install", wheel], cwd=base)
     workdir = base / "elsewhere"
     workdir.mkdir()
-    probe = Installed(python, venv / "bin" / "unionstate-data", Path(), workdir)
+    probe = Installed(wheel, python, venv / "bin" / "unionstate-data", Path(), workdir)
     purelib = probe.python_code("import sysconfig; print(sysconfig.get_paths()['purelib'])")
-    return Installed(python, probe.command, Path(purelib).resolve(), workdir)
+    return Installed(wheel, python, probe.command, Path(purelib).resolve(), workdir)
 
 
 def checkout_treaty_rows() -> int:
@@ -131,3 +149,45 @@ def test_schema_refuses_to_run_outside_a_checkout(installed: Installed) -> None:
     result = installed.run(installed.command, "schema", "--check")
     assert result.returncode == 2
     assert "source checkout" in result.stderr
+
+
+def test_the_wheel_carries_one_typed_table_per_table_and_the_lists_of_hashes(
+    installed: Installed,
+) -> None:
+    folder = "unionstate_data/_data/typed/"
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        typed = {n.removeprefix(folder) for n in wheel.namelist() if n.startswith(folder)}
+    assert typed == {f"{name}.arrow" for name in table_names()} | {"INPUTS", "TABLES"}
+
+
+def test_the_installed_package_loads_its_prebuilt_tables_which_equal_the_typed_csvs(
+    installed: Installed,
+) -> None:
+    code = (
+        "from unionstate_data import prebuilt, loaders, _paths\n"
+        "found = prebuilt.shipped()\n"
+        "assert found is not None, 'the pre-typed tables are not used'\n"
+        "typed = loaders.typed_tables(_paths.descriptor_path())\n"
+        "assert list(found) == list(typed)\n"
+        "assert all(found[n].equals(typed[n], check_metadata=True) for n in typed)\n"
+        "print(len(found))"
+    )
+    assert installed.python_code(code) == str(len(table_names()))
+
+
+def test_a_wheel_is_not_built_from_data_that_cannot_be_loaded(tmp_path: Path) -> None:
+    tree = tmp_path / "checkout"
+    for name in ("unionstate_data", "datapackage", "schemas", "seeds"):
+        shutil.copytree(ROOT / name, tree / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE", "LICENSE-DATA"):
+        shutil.copy2(ROOT / name, tree / name)
+    events = tree / "datapackage" / "data" / "events.csv"
+    header, first, *rest = events.read_text(encoding="utf-8").split("\n")
+    broken = first.replace(",", ",not-a-slug ", 1)
+    events.write_text("\n".join([header, broken, *rest]), encoding="utf-8")
+    (tmp_path / "wheels").mkdir()
+    built = _build(tree, tmp_path / "wheels")
+    assert built.returncode != 0
+    assert "DataError" in built.stdout + built.stderr
+    assert "events" in built.stdout + built.stderr
+    assert list((tmp_path / "wheels").iterdir()) == []

@@ -82,8 +82,16 @@ def typed_tables(path: Path) -> dict[str, pa.Table]:
 
 @cache
 def _shipped_tables(path: Path) -> dict[str, pa.Table]:
-    """The shipped tables, read once per process (the installed data does not change)."""
-    return typed_tables(path)
+    """The shipped tables, read once per process (the installed data does not change).
+
+    A wheel carries them already typed (``prebuilt``); they are used while every file they were
+    made from is unchanged. Otherwise (a checkout, an edited installed file) the CSVs are typed
+    here, which gives the same tables, only slower.
+    """
+    from ._paths import data_root
+    from .prebuilt import load
+
+    return load(data_root(), path) or typed_tables(path)
 
 
 def table(name: str, version: str | None = None) -> pa.Table:
