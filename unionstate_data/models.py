@@ -13,8 +13,6 @@ Conventions
   row's (a Russian name, an ISO code) needs an ``evidence`` row of its own (``x-field-evidence``).
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
