@@ -49,6 +49,18 @@ def test_models_are_frozen() -> None:
         treaty.signed = "2000"  # type: ignore[misc]
 
 
+def test_rows_are_validated_by_the_models_not_only_copied_into_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = usd.table("treaties")
+    ids = rows["treaty_id"].to_pylist()
+    bad = rows.set_column(0, "treaty_id", pa.array(["Not A Slug", *ids[1:]]))
+    assert bad.schema.names[0] == "treaty_id"
+    monkeypatch.setattr(loaders, "table", lambda name, version=None: bad)
+    with pytest.raises(pydantic.ValidationError, match="treaty_id"):
+        usd.treaties()
+
+
 def test_partial_dates_keep_their_string_beside_typed_bounds_and_precision() -> None:
     table = usd.table("treaties")
     assert table.schema.field("signed").type == pa.string()
