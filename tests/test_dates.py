@@ -59,3 +59,21 @@ def test_column_bounds_agree_with_scalar_bounds_and_contain_the_day(
     columns = column_bounds(pa.array([value, None]))
     assert columns["lower"].to_pylist() == [lower, None]
     assert columns["upper"].to_pylist() == [upper, None]
+
+
+@pytest.mark.parametrize(
+    "value", ["0000", "0000-01", "0000-01-01", "0001", "9999", "9999-12", "9999-12-31", "9999-11"]
+)
+def test_the_ends_of_the_calendar_agree_in_both_forms(value: str) -> None:
+    expected = bounds(value) if is_calendar_date(value) else (None, None, None)
+    columns = column_bounds(pa.array([value]))
+    found = tuple(columns[key].to_pylist()[0] for key in ("lower", "upper", "precision"))
+    assert found == expected
+
+
+@given(st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"))
+def test_any_date_shaped_value_has_the_same_bounds_in_both_forms(value: str) -> None:
+    expected = bounds(value) if is_calendar_date(value) else (None, None, None)
+    columns = column_bounds(pa.array([value]))
+    found = tuple(columns[key].to_pylist()[0] for key in ("lower", "upper", "precision"))
+    assert found == expected

@@ -93,23 +93,26 @@ def _distinct_bounds(values: pa.Array) -> dict[str, Any]:
         pc.binary_join_element_wise(year, month, literal("01"), literal("-")),
     )
     lower = _to_date(lower_text)
-    # Last day: the first day of the next year / month, minus one day.
     one, twelve = literal(1, pa.int32()), literal(12, pa.int32())
     month_num = pc.cast(month, pa.int32(), safe=False)
-    month_ok = pc.and_(pc.greater_equal(month_num, one), pc.less_equal(month_num, twelve))
-    next_month = pc.if_else(pc.equal(month_num, twelve), one, pc.add(month_num, one))
     year_num = pc.cast(year, pa.int32(), safe=False)
-    next_month_year = pc.if_else(pc.equal(month_num, twelve), pc.add(year_num, one), year_num)
-    start_next_month = _to_date(_join_ymd(next_month_year, next_month))
-    start_next_year = _to_date(_join_ymd(pc.add(year_num, one), one))
+    # Last day of a year is its 31 December (no year 10000 needed for 9999); of a month, the
+    # day before the next month begins, or 31 December for December.
+    end_of_year = _to_date(pc.binary_join_element_wise(year, literal("12-31"), literal("-")))
+    next_month = pc.if_else(pc.less(month_num, twelve), pc.add(month_num, one), twelve)
+    end_of_month = pc.if_else(
+        pc.equal(month_num, twelve),
+        end_of_year,
+        _day_before(_to_date(_join_ymd(year_num, next_month))),
+    )
+    month_ok = pc.and_(pc.greater_equal(month_num, one), pc.less_equal(month_num, twelve))
     is_year = pc.equal(length, literal(4, pa.int32()))
     is_month = pc.equal(length, literal(7, pa.int32()))
     upper = pc.case_when(
-        pc.make_struct(is_year, pc.and_(is_month, month_ok)),
-        _day_before(start_next_year),
-        _day_before(start_next_month),
-        lower,
+        pc.make_struct(is_year, pc.and_(is_month, month_ok)), end_of_year, end_of_month, lower
     )
+    # Year 0000 exists for Arrow's proleptic calendar but not for Python's dates (``bounds``).
+    upper = pc.if_else(pc.greater_equal(year_num, one), upper, literal(None, pa.date32()))
     valid = pc.and_(pc.is_valid(lower), pc.is_valid(upper))
     precision = pc.case_when(
         pc.make_struct(is_year, is_month, pc.equal(length, literal(10, pa.int32()))),
