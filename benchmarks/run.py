@@ -252,11 +252,11 @@ def check_startup(codes: dict[str, Startup], cwd: Path) -> None:
     CSVs), and the baseline imports no module that loading from the wheel does not."""
     probe = (
         "import unionstate_data\nfrom unionstate_data import prebuilt\n"
-        "print(unionstate_data.__file__, prebuilt.shipped() is not None)"
+        "print(unionstate_data.__file__)\nprint(prebuilt.shipped() is not None)"
     )
     for name in ("load", "load_checkout"):
         start = codes[name]
-        where, prebuilt = child(start, probe, cwd).split()
+        where, prebuilt = child(start, probe, cwd).splitlines()
         wanted = str(start.source == "wheel")
         if not Path(where).resolve().is_relative_to(start.path.resolve()) or prebuilt != wanted:
             raise SystemExit(
@@ -386,6 +386,7 @@ def report(
     results: list[Result],
     generated: dict[str, float],
     start: dict[str, float],
+    codes: dict[str, Startup],
 ) -> tuple[str, bool]:
     lines = ["# Benchmarks", "", "Written by `benchmarks/run.py`; do not edit by hand.", ""]
     lines += [
@@ -445,7 +446,7 @@ def report(
             "| `python -c` | unionstate_data from | median (ms) |",
             "| --- | --- | ---: |",
         ]
-        for name, code in startup_codes(ROOT).items():
+        for name, code in codes.items():
             used = code.source if "unionstate_data" in code.code else "(not imported)"
             lines.append(f"| `{code.code}` | {used} | {start[name] * 1000:.1f} |")
         lines += [
@@ -503,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    text, met = report(args, results, generated, start)
+    text, met = report(args, results, generated, start, codes)
     print(text)
     if output is not None:
         output.write_text(text, encoding="utf-8")
