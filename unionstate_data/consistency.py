@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
-from .reading import ROW_COLUMN, booleans, integers, literal, strings
-from .table_rules import problems_at
+from .reading import ROW_COLUMN, booleans, integers, literal, quoted_fields, strings
+from .table_rules import dictionary_parts, per_value, problems_at
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -376,7 +376,7 @@ def rule_editorial_brackets(ctx: Context) -> list[Problem]:
     if not ctx.has("clauses", "text", "editorial_brackets"):
         return []
     table = ctx.tables["clauses"]
-    has_brackets = pc.match_substring_regex(table["text"], _BRACKETS)
+    has_brackets = per_value(table["text"], lambda v: pc.match_substring_regex(v, _BRACKETS))
     rows, bad = _mask_rows(table, pc.not_equal(has_brackets, table["editorial_brackets"]))
     return problems_at(
         "editorial-brackets",
@@ -494,15 +494,11 @@ def _source_texts(ctx: Context) -> dict[str, str]:
 
 def _quoted_columns(ctx: Context) -> list[tuple[str, str, str]]:
     """(resource, source column, text column) triples: text that must stand in that source."""
-    triples = [
-        (name, "source_id", "quote") for name in ctx.tables if ctx.has(name, "source_id", "quote")
+    return [
+        (name, source, text)
+        for name, table in ctx.tables.items()
+        for source, text in quoted_fields(name, table.column_names)
     ]
-    if ctx.has("clauses", "source_id", "text"):
-        triples.append(("clauses", "source_id", "text"))
-    for side in ("chosen", "alternative"):
-        if ctx.has("disputes", f"{side}_source_id", f"{side}_quote"):
-            triples.append(("disputes", f"{side}_source_id", f"{side}_quote"))
-    return triples
 
 
 def rule_quote_verbatim(ctx: Context) -> list[Problem]:
@@ -511,7 +507,6 @@ def rule_quote_verbatim(ctx: Context) -> list[Problem]:
     The rows are reduced column-wise to their distinct (source, quote) pairs; each distinct pair
     is looked up once (``_missing_quotes``), and rows are revisited only for the pairs missing.
     """
-    import pyarrow as pa
 
     if not ctx.has("sources", "source_id", "seed_path"):
         return []
@@ -520,17 +515,9 @@ def rule_quote_verbatim(ctx: Context) -> list[Problem]:
         return []
     order = sorted(texts)
     triples = _quoted_columns(ctx)
-    found = [
-        _distinct_pairs(ctx.tables[name][source], ctx.tables[name][column], strings(order))
-        for name, source, column in triples
-    ]
-    numbers = pa.concat_arrays([n for n, _ in found])
-    quotes = pa.concat_arrays([q for _, q in found])
-    numbers, quotes = _unique_pairs(numbers, quotes)
-    missing = {
-        (order[number], quote)
-        for number, quote in _missing_quotes([texts[s] for s in order], numbers, quotes)
-    }
+    numbers, quotes = _distinct_pairs(ctx, triples, strings(order))
+    stored = [texts.pop(s) for s in order]  # the texts leave the dict: held once, joined
+    missing = {(order[number], quote) for number, quote in _missing_quotes(stored, numbers, quotes)}
     if not missing:
         return []
     problems: list[Problem] = []
@@ -547,7 +534,8 @@ def _rows_quoting(
 
     # Few rows hold a missing quote: find them by the quote, then check the source too.
     bad_quotes = strings(sorted({q for _, q in missing}))
-    near = table.filter(pc.fill_null(pc.is_in(table[column], bad_quotes), literal(False)))
+    near_quote = per_value(table[column], lambda v: pc.is_in(v, value_set=bad_quotes))
+    near = table.filter(pc.fill_null(near_quote, literal(False)))
     pairs = zip(near[source_column].to_pylist(), near[column].to_pylist(), strict=True)
     picked = near.filter(booleans((s, q) in missing for s, q in pairs))
     return problems_at(
@@ -565,30 +553,54 @@ def _rows_quoting(
     )
 
 
-def _distinct_pairs(sources: Any, quotes: Any, stored: Any) -> tuple[Any, Any]:
-    """The distinct (source, quote) pairs whose source has a stored text: the source's place in
-    ``stored``, and the quote."""
+def _distinct_pairs(
+    ctx: Context, triples: list[tuple[str, str, str]], stored: Any
+) -> tuple[Any, Any]:
+    """The distinct (source, quote) pairs of every quoted column whose source has a stored
+    text: the source's place in ``stored``, and the quote.
+
+    Works on integers: each column's rows become (source number, index into the column's
+    dictionary) pairs, made distinct; the columns' dictionaries are encoded together once, so
+    a sentence quoted by many rows of many tables is one string here.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    quote = pc.dictionary_encode(quotes).combine_chunks()
-    number = pc.index_in(sources, value_set=stored)
-    return _unique_pairs(pc.cast(number, pa.int64()), quote)
+    if not triples:
+        return integers([]), strings([])
+    dictionaries, numbers, indices = [], [], []
+    for name, source, column in triples:
+        dictionary, index = dictionary_parts(ctx.tables[name][column])
+        number = pc.index_in(ctx.tables[name][source], value_set=stored).combine_chunks()
+        number, index = _unique_pairs(pc.cast(number, pa.int64()), index, len(dictionary))
+        dictionaries.append(dictionary)
+        numbers.append(number)
+        indices.append(index)
+    everything, to_everything = dictionary_parts(pa.chunked_array(dictionaries, pa.string()))
+    starts = [0]
+    for dictionary in dictionaries:
+        starts.append(starts[-1] + len(dictionary))
+    index = pa.concat_arrays(
+        [
+            pc.take(to_everything, pc.add(i, literal(at)))
+            for i, at in zip(indices, starts, strict=False)
+        ]
+    )
+    number, index = _unique_pairs(pa.concat_arrays(numbers), index, len(everything))
+    return number, everything.take(index)
 
 
-def _unique_pairs(numbers: Any, quotes: Any) -> tuple[Any, Any]:
-    """Distinct (number, quote) pairs, leaving out nulls; ``quotes`` may be dictionary-encoded."""
+def _unique_pairs(numbers: Any, indices: Any, width: int) -> tuple[Any, Any]:
+    """Distinct (number, index) pairs of two integer columns, leaving out nulls; every index
+    is below ``width``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not pa.types.is_dictionary(quotes.type):
-        quotes = pc.dictionary_encode(quotes)
-    size = literal(max(len(quotes.dictionary), 1))
-    codes = pc.add(pc.multiply(numbers, size), pc.cast(quotes.indices, pa.int64()))
+    size = literal(max(width, 1))
+    codes = pc.add(pc.multiply(numbers, size), pc.cast(indices, pa.int64()))
     codes = pc.unique(codes.drop_null())
     number = pc.divide(codes, size)
-    quote = quotes.dictionary.take(pc.subtract(codes, pc.multiply(number, size)))
-    return number, quote
+    return number, pc.subtract(codes, pc.multiply(number, size))
 
 
 #: Words in a lookup window, and the most places one window may occur before a plain search.
@@ -600,94 +612,115 @@ _PLAIN_SEARCH_WORK = 1 << 24
 
 def _missing_quotes(texts: list[str], numbers: Any, quotes: Any) -> set[tuple[int, str]]:
     """The (number, quote) pairs whose normalised quote is not in its stored text
-    (``texts[number]``, normalised).
+    (``texts[number]``, normalised). ``texts`` is emptied on the way (its memory is reused).
 
-    A plain ``needle in text`` per pair costs pairs x text length: fine for a few pairs or short
+    A plain substring search per pair costs pairs x text length: fine for a few pairs or short
     texts, quadratic for long texts quoted many times. Then the texts are indexed instead
-    (``_indexed_search``), and each pair costs a lookup and a comparison or two.
+    (``_TextIndex``), and each pair costs a lookup and a comparison or two. The pairs are taken
+    ``_BATCH`` at a time, so Python holds the bytes of that many needles at most.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    longest = max((len(t) for t in texts), default=0)
+    # One buffer: the texts joined by newlines, which normalised text never holds, so no word
+    # or window spans two texts. Text ``n`` is joined[begins[n] : begins[n + 1] - 1].
+    parts = []
+    while texts:
+        parts.append(texts.pop(0).encode("utf-8"))
+    begins = [0]
+    for part in parts:
+        begins.append(begins[-1] + len(part) + 1)
+    joined = b"\n".join(parts)
+    del parts
     needles = _normalise_column(quotes)
-    sources = numbers.to_pylist()
-    work = len(needles) * max((len(t) for t in texts), default=0)
-    data = [t.encode("utf-8") for t in texts]
-    if work <= _PLAIN_SEARCH_WORK:
-        verdicts: list[bool | None] = [None] * len(needles)
-    else:
-        verdicts = _indexed_search(data, numbers, needles)
-    blobs = pc.cast(needles, pa.binary()).to_pylist()
-    absent = [
-        i
-        for i, (number, needle, verdict) in enumerate(zip(sources, blobs, verdicts, strict=True))
-        if not (needle in data[number] if verdict is None else verdict)
-    ]
-    raw = quotes.take(integers(absent)).to_pylist()
-    return set(zip([sources[i] for i in absent], raw, strict=True))
+    index = None if len(needles) * longest <= _PLAIN_SEARCH_WORK else _TextIndex(joined, begins)
+    absent: list[int] = []
+    for first in range(0, len(needles), _BATCH):
+        batch, owners = needles.slice(first, _BATCH), numbers.slice(first, _BATCH)
+        verdicts = index.verdicts(owners, batch) if index else [None] * len(batch)
+        blobs = pc.cast(batch, pa.binary()).to_pylist()
+        for i, (number, needle, verdict) in enumerate(
+            zip(owners.to_pylist(), blobs, verdicts, strict=True)
+        ):
+            if verdict is None:
+                verdict = joined.find(needle, begins[number], begins[number + 1] - 1) >= 0
+            if not verdict:
+                absent.append(first + i)
+    rows = integers(absent)
+    return set(zip(numbers.take(rows).to_pylist(), quotes.take(rows).to_pylist(), strict=True))
 
 
-def _indexed_search(data: list[bytes], numbers: Any, needles: Any) -> list[bool | None]:
-    """Whether each needle stands in its text (``data[number]``); None where the index cannot
-    tell cheaply.
+#: Needles looked up together (bounds the Python objects made for them).
+_BATCH = 1 << 16
 
-    The index: every window of ``_WINDOW_WORDS`` words that starts at a word of a text, keyed by
-    the text and a hash of the words, and sorted (O(T log T) for T words, all in Arrow). If a
-    needle occurs, its text has a word start just after the needle's first space, followed by
-    the needle's next words: that window is the needle's anchor, and the sorted keys give every
-    place it may occur, where the whole needle is then compared (so a hash collision costs a
-    comparison, never a wrong verdict). A needle with too few words, or whose anchor occurs at
+
+class _TextIndex:
+    """Every window of ``_WINDOW_WORDS`` words that starts at a word of the joined texts, keyed
+    by the text and a hash of the words, and sorted (O(T log T) for T words, all in Arrow).
+
+    If a needle occurs, its text has a word start just after the needle's first space, followed
+    by the needle's next words: that window is the needle's anchor, and the sorted keys give
+    every place it may occur, where the whole needle is then compared (so a hash collision costs
+    a comparison, never a wrong verdict). A needle with too few words, or whose anchor occurs at
     more than ``_MOST_PLACES`` places, gets None (the caller searches it plainly).
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    # One buffer: the texts joined by newlines, which normalised text never holds, so no word
-    # or window spans two texts.
-    joined = b"\n".join(data)
-    begins = [0]
-    for text in data:
-        begins.append(begins[-1] + len(text) + 1)
-    vocabulary, keys, starts = _windows(joined)
-    by_key = pc.sort_indices(keys)
-    runs = _runs(keys.take(by_key))
-    parts = "".join(f"(?P<w{k}>[^ ]* )" for k in range(_WINDOW_WORDS))
-    anchors = pc.extract_regex(needles, f"^(?P<head>[^ ]* ){parts}")
-    words = [anchors.field(f"w{k}") for k in range(_WINDOW_WORDS)]
-    wanted = _window_keys(
-        numbers, [pc.index_in(pc.cast(w, pa.binary()), vocabulary) for w in words]
-    )
-    # Where each needle's key starts in the sorted keys, and how many windows share it.
-    run = pc.index_in(wanted, value_set=runs.field("key"))
-    times = pc.take(runs.field("length"), run)
-    verdicts: list[bool | None] = [None] * len(needles)  # None: no anchor, or too common
-    for i in pc.indices_nonzero(pc.and_(pc.is_valid(anchors), pc.is_null(run))).to_pylist():
-        verdicts[i] = False  # its words are in no window of its text
-    chosen = pc.indices_nonzero(
-        pc.fill_null(pc.less_equal(times, literal(_MOST_PLACES)), literal(False))
-    )
-    owner, place = _spread(
-        chosen, pc.take(pc.take(runs.field("start"), run), chosen), pc.take(times, chosen)
-    )
-    # Where the needle would begin, if it stands at that place; it must fit in its own text.
-    text = pc.take(numbers, owner)
-    begin = pc.subtract(
-        pc.take(starts, pc.take(by_key, place)),
-        pc.take(pc.binary_length(anchors.field("head")), owner),
-    )
-    end = pc.add(begin, pc.take(pc.binary_length(needles), owner))
-    bounds = integers(begins)
-    fits = pc.and_(
-        pc.greater_equal(begin, pc.take(bounds, text)),
-        pc.less(end, pc.take(bounds, pc.add(text, literal(1)))),
-    )
-    blobs = pc.cast(needles, pa.binary()).to_pylist()
-    for i in chosen.to_pylist():
-        verdicts[i] = False  # until one of its places matches
-    for i, at in zip(owner.filter(fits).to_pylist(), begin.filter(fits).to_pylist(), strict=True):
-        if not verdicts[i] and joined.startswith(blobs[i], at):
-            verdicts[i] = True
-    return verdicts
+    def __init__(self, joined: bytes, begins: list[int]) -> None:
+        import pyarrow.compute as pc
+
+        self.joined = joined
+        self.bounds = integers(begins)
+        self.vocabulary, keys, self.starts = _windows(joined)
+        self.by_key = pc.sort_indices(keys)
+        self.runs = _runs(keys.take(self.by_key))
+
+    def verdicts(self, numbers: Any, needles: Any) -> list[bool | None]:
+        """Whether each needle stands in its text (``numbers``); None where the index cannot
+        tell cheaply."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        runs = self.runs
+        parts = "".join(f"(?P<w{k}>[^ ]* )" for k in range(_WINDOW_WORDS))
+        anchors = pc.extract_regex(needles, f"^(?P<head>[^ ]* ){parts}")
+        words = [anchors.field(f"w{k}") for k in range(_WINDOW_WORDS)]
+        wanted = _window_keys(
+            numbers, [pc.index_in(pc.cast(w, pa.binary()), self.vocabulary) for w in words]
+        )
+        # Where each needle's key starts in the sorted keys, and how many windows share it.
+        run = pc.index_in(wanted, value_set=runs.field("key"))
+        times = pc.take(runs.field("length"), run)
+        verdicts: list[bool | None] = [None] * len(needles)  # None: no anchor, or too common
+        for i in pc.indices_nonzero(pc.and_(pc.is_valid(anchors), pc.is_null(run))).to_pylist():
+            verdicts[i] = False  # its words are in no window of its text
+        chosen = pc.indices_nonzero(
+            pc.fill_null(pc.less_equal(times, literal(_MOST_PLACES)), literal(False))
+        )
+        owner, place = _spread(
+            chosen, pc.take(pc.take(runs.field("start"), run), chosen), pc.take(times, chosen)
+        )
+        # Where the needle would begin, if it stands at that place; it must fit in its own text.
+        text = pc.take(numbers, owner)
+        begin = pc.subtract(
+            pc.take(self.starts, pc.take(self.by_key, place)),
+            pc.take(pc.binary_length(anchors.field("head")), owner),
+        )
+        end = pc.add(begin, pc.take(pc.binary_length(needles), owner))
+        fits = pc.and_(
+            pc.greater_equal(begin, pc.take(self.bounds, text)),
+            pc.less(end, pc.take(self.bounds, pc.add(text, literal(1)))),
+        )
+        for i in chosen.to_pylist():
+            verdicts[i] = False  # until one of its places matches
+        owners = owner.filter(fits)
+        blobs = pc.cast(needles.take(owners), pa.binary()).to_pylist()
+        for i, at, blob in zip(
+            owners.to_pylist(), begin.filter(fits).to_pylist(), blobs, strict=True
+        ):
+            if not verdicts[i] and self.joined.startswith(blob, at):
+                verdicts[i] = True
+        return verdicts
 
 
 def _spread(items: Any, firsts: Any, counts: Any) -> tuple[Any, Any]:
@@ -888,7 +921,7 @@ def rule_dispute_value(ctx: Context) -> list[Problem]:
                 continue  # reported by evidence-target
             asked = mine.filter(pc.equal(mine["field"], literal(column)))
             where = pc.index_in(asked["record_id"], value_set=table[key], skip_nulls=True)
-            held = pc.cast(table[column], pa.string()).take(where)
+            held = pc.cast(table[column].take(where), pa.string())
             joined = asked.append_column("held", held).filter(pc.is_valid(where))
             same = pc.equal(joined["chosen_value"], joined["held"])
             differs = pc.invert(pc.fill_null(same, literal(False)))

@@ -10,6 +10,10 @@ Performance: a typed string column shares the read column's buffers (an empty ce
 null bit), so the text is held once; keys are checked by hashing (``unique``/``index_in``), and the
 rows of a repeated key are sorted out only when there are some. No Acero ``group_by``/``join``
 here: importing it imports ``pyarrow.dataset`` and, with it, pandas.
+
+A string column may come dictionary-encoded (the validator reads quoted text so, see
+``reading.read_package``): its checks run once per distinct value and are taken back to the rows
+(``per_value``), and it stays dictionary-encoded when typed.
 """
 
 from __future__ import annotations
@@ -25,7 +29,15 @@ from .reading import ROW_COLUMN, RawPackage, literal, strings
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["FALSE_VALUES", "TRUE_VALUES", "check_keys", "type_table", "type_tables"]
+__all__ = [
+    "FALSE_VALUES",
+    "TRUE_VALUES",
+    "check_keys",
+    "dictionary_parts",
+    "per_value",
+    "type_table",
+    "type_tables",
+]
 
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
@@ -42,6 +54,57 @@ def problems_at(
         Problem(code, resource, int(row), field, message)
         for row, message in zip(rows.to_pylist(), messages, strict=True)
     ]
+
+
+def per_value(values: Any, kernel: Callable[[Any], Any]) -> Any:
+    """``kernel(values)`` for a string column; for a dictionary-encoded one, ``kernel`` of each
+    distinct dictionary, once, taken back to the rows by the indices (null where the row is).
+
+    ``kernel`` maps an array to an array of the same length (a mask, say).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(values.type):
+        return kernel(values)
+    done: dict[tuple[int, int, int], Any] = {}
+    chunks = []
+    for chunk in values.chunks:
+        # Chunks that share one dictionary (as read) share its buffers: compute it once.
+        key = _dictionary_id(chunk.dictionary)
+        if key not in done:
+            done[key] = kernel(chunk.dictionary)
+        chunks.append(pc.take(done[key], chunk.indices))
+    if not chunks:
+        return pa.chunked_array([kernel(pa.nulls(0, values.type.value_type))])
+    return pa.chunked_array(chunks)
+
+
+def _dictionary_id(dictionary: Any) -> tuple[int, int, int]:
+    """Equal for dictionaries that are the same buffers (a cheap stand-in for equality)."""
+    offsets, data = dictionary.buffers()[1:3]
+    return (offsets.address, data.address if data is not None else 0, len(dictionary))
+
+
+def dictionary_parts(values: Any) -> tuple[Any, Any]:
+    """A string column as (distinct values, int32 index of each row's value; null stays null).
+
+    A column read dictionary-encoded gives its dictionary as it is; a plain one is encoded
+    (one hash pass).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    if not pa.types.is_dictionary(values.type):
+        values = pc.dictionary_encode(values)
+    if not values.num_chunks:
+        return pa.nulls(0, values.type.value_type), pa.nulls(0, values.type.index_type)
+    if len({_dictionary_id(c.dictionary) for c in values.chunks}) > 1:
+        values = pa.table({"values": values}).unify_dictionaries()["values"]
+    indices = pa.concat_arrays([c.indices for c in values.chunks])
+    return values.chunk(0).dictionary, indices
 
 
 def _flagged(table: pa.Table, mask: Any) -> tuple[Any, Any]:
@@ -118,12 +181,18 @@ def _all_empty(cells: pa.Table, columns: Sequence[str]) -> Any:
 
     if not columns or not len(cells):
         return None
-    mask = pc.equal(cells[columns[0]], literal(""))
+    mask = _is_empty(cells[columns[0]])
     for column in columns[1:]:
         if not pc.any(mask).as_py():
             return None
-        mask = pc.and_(mask, pc.equal(cells[column], literal("")))
+        mask = pc.and_(mask, _is_empty(cells[column]))
     return mask if pc.any(mask).as_py() else None
+
+
+def _is_empty(values: Any) -> Any:
+    import pyarrow.compute as pc
+
+    return per_value(values, lambda v: pc.equal(v, literal("")))
 
 
 def _null_where(values: Any, empty: Any) -> Any:
@@ -139,6 +208,9 @@ def _null_where(values: Any, empty: Any) -> Any:
             valid = pc.invert(blank)  # a fresh bitmap, offset 0: the chunk's validity
             buffers = [valid.buffers()[1], *chunk.buffers()[1:]]
             chunks.append(pa.Array.from_buffers(chunk.type, len(chunk), buffers))
+        elif pa.types.is_dictionary(chunk.type):
+            indices = pc.if_else(blank, literal(None, chunk.type.index_type), chunk.indices)
+            chunks.append(pa.DictionaryArray.from_arrays(indices, chunk.dictionary))
         else:
             chunks.append(pc.if_else(blank, literal(None, chunk.type), chunk))
     return pa.chunked_array(chunks, values.type)
@@ -182,7 +254,7 @@ def _type_column(name: str, cells: pa.Table, spec: dict[str, Any]) -> tuple[Any,
 
     field = spec["name"]
     raw = cells[field]
-    empty = pc.equal(raw, literal(""))
+    empty = _is_empty(raw)
     constraints = spec.get("constraints", {})
     problems: list[Problem] = []
     if constraints.get("required"):
@@ -228,7 +300,7 @@ def _constraint_problems(
     problems: list[Problem] = []
     if "pattern" in constraints:
         pattern = constraints["pattern"]
-        matches = pc.match_substring_regex(values, f"^(?:{pattern})$")
+        matches = per_value(values, lambda v: pc.match_substring_regex(v, f"^(?:{pattern})$"))
         problems += _where(
             "pattern",
             name,
@@ -240,7 +312,7 @@ def _constraint_problems(
         )
     if "enum" in constraints:
         allowed = constraints["enum"]
-        known = pc.is_in(values, value_set=_string_set(tuple(allowed)))
+        known = per_value(values, lambda v: pc.is_in(v, value_set=_string_set(tuple(allowed))))
         problems += _where(
             "enum",
             name,
@@ -283,6 +355,29 @@ def _key(columns: Sequence[Any]) -> Any:
     return pc.binary_join_element_wise(*parts, literal(_KEY_SEPARATOR), null_handling="emit_null")
 
 
+def _key_codes(columns: Sequence[Any]) -> Any:
+    """One int64 per row numbering the key's distinct combinations of values (equal keys,
+    equal codes); null where any part is null. Hashes each column once, then only integers."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, size = None, 1
+    for column in columns:
+        dictionary, indices = dictionary_parts(pc.cast(column, pa.string()))
+        part = pc.cast(indices, pa.int64())
+        width = max(len(dictionary), 1)
+        codes = part if codes is None else pc.add(pc.multiply(codes, literal(width)), part)
+        size *= width
+        if size > _DENSE_LIMIT:  # renumber densely, so the next product cannot overflow
+            encoded = pc.dictionary_encode(codes)
+            codes, size = pc.cast(encoded.indices, pa.int64()), len(encoded.dictionary)
+    return codes
+
+
+#: Key codes stay below this before the next part multiplies them (int32 x int32 < int64).
+_DENSE_LIMIT = 1 << 31
+
+
 def _duplicates(
     code: str, name: str, rows: Any, columns: Sequence[Any], fields: Sequence[str]
 ) -> list[Problem]:
@@ -290,17 +385,17 @@ def _duplicates(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = _key(columns)
+    keys = _key_codes(columns)
     valid = pc.is_valid(keys)
     if keys.null_count:
         keys, rows = keys.filter(valid), rows.filter(valid)
     if len(pc.unique(keys)) == len(keys):
-        return []  # the usual case: one hash pass
+        return []  # the usual case
     counts = pc.value_counts(keys)
     repeated = counts.field("values").filter(pc.greater(counts.field("counts"), literal(1)))
     involved = pc.is_in(keys, value_set=repeated)
     shown = {
-        f: pc.cast(c, pa.string()).filter(valid).filter(involved)
+        f: pc.cast(c.filter(valid).filter(involved), pa.string())
         for f, c in zip(fields, columns, strict=True)
     }
     table = pa.table({"row": rows.filter(involved), **shown}).sort_by([("row", "ascending")])

@@ -23,7 +23,8 @@ def validate(path: str | Path | None = None) -> Report:
         path = descriptor_path()
     path = Path(path)
     report = Report(path=str(path))
-    raw, problems = read_package(path)
+    # Compact: quoted text dictionary-encoded, each distinct text held once (see reading).
+    raw, problems = read_package(path, compact=True)
     report.extend(problems)
     tables, problems = type_tables(raw)
     report.extend(problems)

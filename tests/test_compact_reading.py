@@ -1,0 +1,167 @@
+"""The validator's compact reading: quoted text dictionary-encoded, values unchanged.
+
+``read_package(path, compact=True)`` reads the quoted-text columns dictionary-encoded, a slice
+of rows at a time against one growing dictionary; key checks number keys with integers. These
+tests pin that the layout changes nothing a user can see: the same values, the same problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from faults import FAULTS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import Dataset, datasets, write_package
+
+from unionstate_data import reading, table_rules
+from unionstate_data._paths import descriptor_path
+from unionstate_data.reading import ROW_COLUMN, quoted_fields, read_package
+from unionstate_data.table_rules import dictionary_parts, type_tables
+from unionstate_data.validator import validate
+
+
+def _one_dictionary(column: pa.ChunkedArray) -> bool:
+    """Every chunk refers to the same dictionary buffers."""
+    return len({c.dictionary.buffers()[2].address for c in column.chunks}) <= 1
+
+
+def test_quoted_fields_pair_each_quote_with_its_source() -> None:
+    fields = ["clause_id", "source_id", "quote", "text", "locator"]
+    assert quoted_fields("clauses", fields) == [("source_id", "quote"), ("source_id", "text")]
+    assert quoted_fields("events", ["event_id", "text", "quote"]) == []  # no source_id
+    sides = ["chosen_source_id", "chosen_quote", "alternative_quote", "alternative_source_id"]
+    assert quoted_fields("disputes", sides) == [
+        ("chosen_source_id", "chosen_quote"),
+        ("alternative_source_id", "alternative_quote"),
+    ]
+
+
+def test_the_shipped_package_reads_the_same_in_both_layouts() -> None:
+    plain, problems = read_package(descriptor_path())
+    compact, compact_problems = read_package(descriptor_path(), compact=True)
+    assert problems == compact_problems == []
+    encoded = 0
+    for name, resource in plain.resources.items():
+        table = compact.resources[name].table
+        assert resource.table is not None and table is not None
+        assert table.column_names == resource.table.column_names
+        quoted = {text for _, text in quoted_fields(name, table.column_names)}
+        for column in table.column_names:
+            if column in quoted:
+                assert pa.types.is_dictionary(table[column].type)
+                assert _one_dictionary(table[column])
+                encoded += 1
+            else:
+                assert table[column].type == resource.table[column].type
+            assert table[column].to_pylist() == resource.table[column].to_pylist(), column
+    assert encoded >= 10  # every table with quotes, the clauses' text, both sides of disputes
+
+
+def _write_csv(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(["item_id", "source_id", "quote"])
+        writer.writerows(rows)
+
+
+def test_many_slices_grow_one_dictionary(tmp_path: Path) -> None:
+    # 3,000 rows quoting 400 sentences, some first met late; parsed 4 KiB at a time and encoded
+    # after every block, so the dictionary grows over many slices.
+    rows = [
+        (f"item-{i}", f"source-{i % 7}", f"Sentence {(i * 7919) % (50 + i // 10)}, “quoted”.")
+        for i in range(3000)
+    ]
+    path = tmp_path / "items.csv"
+    _write_csv(path, rows)
+    columns = ["item_id", "source_id", "quote"]
+    with (
+        mock.patch.object(reading, "_BLOCK_BYTES", 4096),
+        mock.patch.object(reading, "_SLICE_BYTES", 1),
+    ):
+        table, ragged, error = reading._parse(path, columns, {"quote"}, threads=True)
+        plain, _, _ = reading._parse(path, columns, set(), threads=True)
+    assert error is None and ragged == []
+    assert table is not None and plain is not None
+    assert table["quote"].num_chunks > 10
+    assert _one_dictionary(table["quote"])
+    assert table["quote"].to_pylist() == [q for _, _, q in rows]
+    assert len(table["quote"].chunk(0).dictionary) == len({q for _, _, q in rows})
+    assert table["item_id"].to_pylist() == plain["item_id"].to_pylist()
+
+
+def test_an_empty_file_reads_as_an_empty_dictionary_column(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    _write_csv(path, [])
+    table, _, error = reading._parse(
+        path, ["item_id", "source_id", "quote"], {"quote"}, threads=True
+    )
+    assert error is None and table is not None
+    assert table.num_rows == 0
+    assert pa.types.is_dictionary(table["quote"].type)
+
+
+def test_dictionary_parts_of_chunks_with_different_dictionaries() -> None:
+    column = pa.chunked_array(
+        [pa.array(["b", "a", None]).dictionary_encode(), pa.array(["c", "b"]).dictionary_encode()]
+    )
+    dictionary, indices = dictionary_parts(column)
+    assert dictionary.take(indices).to_pylist() == ["b", "a", None, "c", "b"]
+    assert sorted(dictionary.to_pylist()) == ["a", "b", "c"]
+
+
+def test_a_typed_dictionary_column_keeps_its_layout_and_nulls_empty_cells(tmp_path: Path) -> None:
+    plain, _ = read_package(descriptor_path())
+    compact, _ = read_package(descriptor_path(), compact=True)
+    typed, problems = type_tables(compact)
+    assert problems == []
+    quote = typed["events"]["quote"]
+    assert pa.types.is_dictionary(quote.type)
+    expected, _ = type_tables(plain)
+    assert quote.to_pylist() == expected["events"]["quote"].to_pylist()
+    assert typed["events"][ROW_COLUMN].equals(expected["events"][ROW_COLUMN])
+
+
+def _report(dataset: Dataset) -> list[tuple[str, str | None, int | None, str | None, str]]:
+    with tempfile.TemporaryDirectory() as folder:
+        problems = validate(write_package(dataset, Path(folder))).problems
+    return [(p.code, p.resource, p.row, p.field, p.message) for p in problems]
+
+
+_TOUCHING = [None, "required", "pattern", "unique", "primary_key", "quote_not_verbatim"]
+
+
+@pytest.mark.parametrize("fault", [*_TOUCHING, "editorial_brackets", "dispute_value"])
+@settings(max_examples=10)
+@given(dataset=datasets(), data=st.data())
+def test_small_slices_and_dense_key_codes_change_no_problem(
+    fault: str | None, dataset: Dataset, data: st.DataObject
+) -> None:
+    if fault is not None:
+        FAULTS[fault](dataset, data)
+    usual = _report(dataset)
+    with (
+        mock.patch.object(reading, "_BLOCK_BYTES", 4096),
+        mock.patch.object(reading, "_SLICE_BYTES", 1),
+        mock.patch.object(table_rules, "_DENSE_LIMIT", 1),
+    ):
+        assert _report(dataset) == usual
+
+
+def test_key_codes_tell_keys_apart_after_renumbering() -> None:
+    parts = [
+        pa.chunked_array([pa.array(["a", "a", "b", "b", "a"])]),
+        pa.chunked_array([pa.array(["x", "y", "x", "y", "x"])]),
+        pa.chunked_array([pa.array(["1", "1", "1", "1", None])]),
+    ]
+    for limit in (1, table_rules._DENSE_LIMIT):
+        with mock.patch.object(table_rules, "_DENSE_LIMIT", limit):
+            codes = table_rules._key_codes(parts)
+        assert codes.null_count == 1
+        assert len(pc.unique(codes.drop_null())) == 4
