@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 __all__ = ["checkout_root", "data_root", "descriptor_path"]
@@ -20,7 +19,7 @@ def data_root() -> Path:
     A wheel carries them in ``unionstate_data/_data/`` (see pyproject.toml); an editable install
     or a source checkout reads them from the checkout itself, so there is one copy to edit.
     """
-    packaged = Path(str(files("unionstate_data") / "_data"))
+    packaged = Path(__file__).resolve().parent / "_data"  # the package is files on disk
     if (packaged / "datapackage" / "datapackage.json").is_file():
         return packaged
     root = checkout_root()

@@ -11,7 +11,6 @@ The column-wise functions here work on pyarrow arrays; pyarrow is imported insid
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ __all__ = ["PARTIAL_DATE_PATTERN", "PRECISIONS", "bounds", "column_bounds", "is_
 #: Shape of a partial date (the calendar is checked separately).
 PARTIAL_DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 _FULL = re.compile(PARTIAL_DATE_PATTERN)
+_DAY = dt.timedelta(days=1)
 #: Precision by string length.
 PRECISIONS = {4: "year", 7: "month", 10: "day"}
 
@@ -49,8 +49,9 @@ def bounds(value: str) -> tuple[dt.date, dt.date, str]:
     if len(parts) == 2:
         if not 1 <= month <= 12:
             raise ValueError(f"{value!r}: month {month} is not 01-12")
-        last = calendar.monthrange(year, month)[1]
-        return dt.date(year, month, 1), dt.date(year, month, last), "month"
+        # The day before the next month begins (``calendar`` would cost an import of locale).
+        last = dt.date(year, 12, 31) if month == 12 else dt.date(year, month + 1, 1) - _DAY
+        return dt.date(year, month, 1), last, "month"
     day = dt.date(year, month, parts[2])  # raises ValueError for 1995-02-30
     return day, day, "day"
 
