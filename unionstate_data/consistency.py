@@ -626,8 +626,10 @@ def _missing_quotes(texts: list[str], numbers: Any, quotes: Any) -> set[tuple[in
     # One buffer: the texts joined by newlines, which normalised text never holds, so no word
     # or window spans two texts. Text ``n`` is joined[begins[n] : begins[n + 1] - 1].
     parts = []
-    while texts:
-        parts.append(texts.pop(0).encode("utf-8"))
+    for i, text in enumerate(texts):
+        parts.append(text.encode("utf-8"))
+        texts[i] = ""  # let the str go once its bytes are made
+    texts.clear()
     begins = [0]
     for part in parts:
         begins.append(begins[-1] + len(part) + 1)
