@@ -149,7 +149,7 @@ def test_small_slices_and_dense_key_codes_change_no_problem(
     with (
         mock.patch.object(reading, "_BLOCK_BYTES", 4096),
         mock.patch.object(reading, "_SLICE_BYTES", 1),
-        mock.patch.object(table_rules, "_DENSE_LIMIT", 1),
+        mock.patch.object(table_rules, "_CODE_LIMIT", 1),
     ):
         assert _report(dataset) == usual
 
@@ -160,8 +160,36 @@ def test_key_codes_tell_keys_apart_after_renumbering() -> None:
         pa.chunked_array([pa.array(["x", "y", "x", "y", "x"])]),
         pa.chunked_array([pa.array(["1", "1", "1", "1", None])]),
     ]
-    for limit in (1, table_rules._DENSE_LIMIT):
-        with mock.patch.object(table_rules, "_DENSE_LIMIT", limit):
+    for limit in (1, table_rules._CODE_LIMIT):
+        with mock.patch.object(table_rules, "_CODE_LIMIT", limit):
             codes = table_rules._key_codes(parts)
         assert codes.null_count == 1
         assert len(pc.unique(codes.drop_null())) == 4
+        distinct, repeated = table_rules.sorted_distinct(codes)
+        assert len(distinct) == 4 and len(repeated) == 0
+    distinct, repeated = table_rules.sorted_distinct(pa.array([3, None, 1, 3, 2, 3], pa.int64()))
+    assert distinct.to_pylist() == [1, 2, 3]
+    assert repeated.to_pylist() == [3, 3]
+
+
+def test_the_validate_command_uses_jemalloc_unless_a_pool_is_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from unionstate_data import cli
+
+    before = pa.default_memory_pool()
+    try:
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+        cli._use_jemalloc()
+        assert pa.default_memory_pool().backend_name == before.backend_name
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        cli._use_jemalloc()
+        try:
+            pa.jemalloc_memory_pool()
+        except NotImplementedError:
+            expected = before.backend_name  # a pyarrow built without jemalloc keeps its pool
+        else:
+            expected = "jemalloc"
+        assert pa.default_memory_pool().backend_name == expected
+    finally:
+        pa.set_memory_pool(before)

@@ -17,6 +17,7 @@ __all__ = ["main"]
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validator import validate
 
+    _use_jemalloc()
     report = validate(args.path)
     if args.json:
         print(report.to_json())
@@ -29,6 +30,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(problem.line())
         print(f"invalid: {report.path}: {len(report.problems)} problem(s)", file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _use_jemalloc() -> None:
+    """Arrow's jemalloc pool for this process, unless ARROW_DEFAULT_MEMORY_POOL chooses one.
+
+    It hands freed memory back to the system sooner than the default (mimalloc): validating the
+    1M-row benchmark package peaks some 100 MiB lower. Builds of pyarrow without jemalloc keep
+    their default.
+    """
+    import os
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    from contextlib import suppress
+
+    import pyarrow as pa
+
+    with suppress(NotImplementedError):  # pyarrow.lib.ArrowNotImplementedError subclasses it
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 def cmd_info(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .problems import Problem
 from .reading import ROW_COLUMN, booleans, integers, literal, quoted_fields, strings
-from .table_rules import dictionary_parts, per_value, problems_at
+from .table_rules import dictionary_parts, per_value, problems_at, sorted_distinct
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -598,7 +598,7 @@ def _unique_pairs(numbers: Any, indices: Any, width: int) -> tuple[Any, Any]:
 
     size = literal(max(width, 1))
     codes = pc.add(pc.multiply(numbers, size), pc.cast(indices, pa.int64()))
-    codes = pc.unique(codes.drop_null())
+    codes, _ = sorted_distinct(codes)
     number = pc.divide(codes, size)
     return number, pc.subtract(codes, pc.multiply(number, size))
 
@@ -636,24 +636,24 @@ def _missing_quotes(texts: list[str], numbers: Any, quotes: Any) -> set[tuple[in
     joined = b"\n".join(parts)
     del parts
     needles = _normalise_column(quotes)
-    index = None if len(needles) * longest <= _PLAIN_SEARCH_WORK else _TextIndex(joined, begins)
-    absent: list[int] = []
-    for first in range(0, len(needles), _BATCH):
-        batch, owners = needles.slice(first, _BATCH), numbers.slice(first, _BATCH)
-        verdicts = index.verdicts(owners, batch) if index else [None] * len(batch)
-        blobs = pc.cast(batch, pa.binary()).to_pylist()
-        for i, (number, needle, verdict) in enumerate(
-            zip(owners.to_pylist(), blobs, verdicts, strict=True)
-        ):
-            if verdict is None:
-                verdict = joined.find(needle, begins[number], begins[number + 1] - 1) >= 0
-            if not verdict:
-                absent.append(first + i)
-    rows = integers(absent)
-    return set(zip(numbers.take(rows).to_pylist(), quotes.take(rows).to_pylist(), strict=True))
+    if len(needles) * longest <= _PLAIN_SEARCH_WORK:
+        unknown: list[int] = list(range(len(needles)))
+        found: set[int] = set()
+    else:
+        unknown, found = _TextIndex(joined, begins).search(numbers, needles)
+    # The needles the index could not judge: a plain search within their own text.
+    for first in range(0, len(unknown), _BATCH):
+        batch = integers(unknown[first : first + _BATCH])
+        blobs = pc.cast(needles.take(batch), pa.binary()).to_pylist()
+        owners = numbers.take(batch).to_pylist()
+        for i, number, needle in zip(batch.to_pylist(), owners, blobs, strict=True):
+            if joined.find(needle, begins[number], begins[number + 1] - 1) >= 0:
+                found.add(i)
+    absent = integers(i for i in range(len(needles)) if i not in found)
+    return set(zip(numbers.take(absent).to_pylist(), quotes.take(absent).to_pylist(), strict=True))
 
 
-#: Needles looked up together (bounds the Python objects made for them).
+#: Needles compared together (bounds the Python objects made for them).
 _BATCH = 1 << 16
 
 
@@ -665,37 +665,40 @@ class _TextIndex:
     by the needle's next words: that window is the needle's anchor, and the sorted keys give
     every place it may occur, where the whole needle is then compared (so a hash collision costs
     a comparison, never a wrong verdict). A needle with too few words, or whose anchor occurs at
-    more than ``_MOST_PLACES`` places, gets None (the caller searches it plainly).
+    more than ``_MOST_PLACES`` places, is left to a plain search.
     """
 
     def __init__(self, joined: bytes, begins: list[int]) -> None:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         self.joined = joined
         self.bounds = integers(begins)
         self.vocabulary, keys, self.starts = _windows(joined)
-        self.by_key = pc.sort_indices(keys)
-        self.runs = _runs(keys.take(self.by_key))
+        self.by_key = pc.cast(pc.sort_indices(keys), pa.int32())
+        ordered = keys.take(self.by_key)
+        del keys
+        self.runs = _runs(ordered)
 
-    def verdicts(self, numbers: Any, needles: Any) -> list[bool | None]:
-        """Whether each needle stands in its text (``numbers``); None where the index cannot
-        tell cheaply."""
+    def search(self, numbers: Any, needles: Any) -> tuple[list[int], set[int]]:
+        """The needles the index cannot judge (for a plain search), and those found in their
+        text (``numbers``); every other needle is in no place of its text."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        runs = self.runs
         parts = "".join(f"(?P<w{k}>[^ ]* )" for k in range(_WINDOW_WORDS))
         anchors = pc.extract_regex(needles, f"^(?P<head>[^ ]* ){parts}")
         words = [anchors.field(f"w{k}") for k in range(_WINDOW_WORDS)]
         wanted = _window_keys(
             numbers, [pc.index_in(pc.cast(w, pa.binary()), self.vocabulary) for w in words]
         )
-        # Where each needle's key starts in the sorted keys, and how many windows share it.
+        # Where each needle's key starts in the sorted keys, and how many windows share it. Only
+        # the runs some needle wants are hashed (fewer than the needles, not the text's words).
+        runs = self.runs.filter(pc.is_in(self.runs.field("key"), value_set=wanted))
         run = pc.index_in(wanted, value_set=runs.field("key"))
         times = pc.take(runs.field("length"), run)
-        verdicts: list[bool | None] = [None] * len(needles)  # None: no anchor, or too common
-        for i in pc.indices_nonzero(pc.and_(pc.is_valid(anchors), pc.is_null(run))).to_pylist():
-            verdicts[i] = False  # its words are in no window of its text
+        # No anchor, or an anchor too common: the index cannot tell.
+        unknown = pc.or_kleene(pc.is_null(anchors), pc.greater(times, literal(_MOST_PLACES)))
         chosen = pc.indices_nonzero(
             pc.fill_null(pc.less_equal(times, literal(_MOST_PLACES)), literal(False))
         )
@@ -713,16 +716,16 @@ class _TextIndex:
             pc.greater_equal(begin, pc.take(self.bounds, text)),
             pc.less(end, pc.take(self.bounds, pc.add(text, literal(1)))),
         )
-        for i in chosen.to_pylist():
-            verdicts[i] = False  # until one of its places matches
-        owners = owner.filter(fits)
-        blobs = pc.cast(needles.take(owners), pa.binary()).to_pylist()
-        for i, at, blob in zip(
-            owners.to_pylist(), begin.filter(fits).to_pylist(), blobs, strict=True
-        ):
-            if not verdicts[i] and self.joined.startswith(blob, at):
-                verdicts[i] = True
-        return verdicts
+        owner, begin = owner.filter(fits), begin.filter(fits)
+        found: set[int] = set()
+        for first in range(0, len(owner), _BATCH):
+            owners = owner.slice(first, _BATCH)
+            blobs = pc.cast(needles.take(owners), pa.binary()).to_pylist()
+            places = begin.slice(first, _BATCH).to_pylist()
+            for i, at, blob in zip(owners.to_pylist(), places, blobs, strict=True):
+                if i not in found and self.joined.startswith(blob, at):
+                    found.add(i)
+        return pc.indices_nonzero(pc.fill_null(unknown, literal(False))).to_pylist(), found
 
 
 def _spread(items: Any, firsts: Any, counts: Any) -> tuple[Any, Any]:
@@ -754,13 +757,15 @@ def _runs(ordered: Any) -> Any:
 
     if not len(ordered):
         return pa.StructArray.from_arrays(
-            [ordered, integers([]), integers([])], ["key", "start", "length"]
+            [ordered, *[pc.cast(integers([]), pa.int32())] * 2], ["key", "start", "length"]
         )
     changes = pc.not_equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    one = literal(1, pa.int32())
+    first = pc.cast(integers([0]), pa.int32())
     starts = pa.concat_arrays(
-        [integers([0]), pc.add(pc.cast(pc.indices_nonzero(changes), pa.int64()), literal(1))]
+        [first, pc.add(pc.cast(pc.indices_nonzero(changes), pa.int32()), one)]
     )
-    ends = pa.concat_arrays([starts.slice(1), integers([len(ordered)])])
+    ends = pa.concat_arrays([starts.slice(1), pc.cast(integers([len(ordered)]), pa.int32())])
     return pa.StructArray.from_arrays(
         [ordered.take(starts), starts, pc.subtract(ends, starts)], ["key", "start", "length"]
     )
@@ -768,21 +773,29 @@ def _runs(ordered: Any) -> Any:
 
 def _windows(data: bytes) -> tuple[Any, Any, Any]:
     """The words of ``data`` (each keeps the space after it) as a vocabulary; the key of every
-    window of ``_WINDOW_WORDS`` words (``_window_keys``); and the byte where each starts."""
+    window of ``_WINDOW_WORDS`` words (``_window_keys``); and the byte where each starts.
+
+    Positions are int32 (the texts are far below 2 GiB) and each step's arrays are let go as
+    soon as the next is made: for 20 MB of text there are millions of words.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     text = pa.Array.from_buffers(pa.uint8(), len(data), [None, pa.py_buffer(data)])
-    spaces = pc.indices_nonzero(pc.equal(text, literal(32, pa.uint8())))
-    starts = pa.concat_arrays([integers([0]), pc.add(pc.cast(spaces, pa.int64()), literal(1))])
-    bounds = pa.concat_arrays([starts, integers([len(data)])])
-    offsets = pc.cast(bounds, pa.int32()).buffers()[1]
+    spaces = pc.cast(pc.indices_nonzero(pc.equal(text, literal(32, pa.uint8()))), pa.int32())
+    zero = pc.cast(integers([0]), pa.int32())
+    starts = pa.concat_arrays([zero, pc.add(spaces, literal(1, pa.int32()))])
+    del spaces
+    end = pc.cast(integers([len(data)]), pa.int32())
+    offsets = pa.concat_arrays([starts, end]).buffers()[1]
     words = pa.Array.from_buffers(pa.binary(), len(starts), [None, offsets, text.buffers()[1]])
     # The text a word lies in: how many newlines (text boundaries) come before it.
-    joins = pc.cast(pc.count_substring(words, "\n"), pa.int64())
+    joins = pc.count_substring(words, "\n")
     text_number = pc.subtract(pc.cumulative_sum(joins), joins)
+    del joins
     encoded = pc.dictionary_encode(words)
-    count = max(len(words) - _WINDOW_WORDS + 1, 0)
+    del words, offsets
+    count = max(len(encoded) - _WINDOW_WORDS + 1, 0)
     ids = [encoded.indices.slice(k, count) for k in range(_WINDOW_WORDS)]
     keys = _window_keys(text_number.slice(0, count), ids)
     return encoded.dictionary, keys, starts.slice(0, count)

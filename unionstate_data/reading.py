@@ -361,11 +361,13 @@ def _parse(
         table = table.set_column(
             table.schema.get_field_index(column), column, encoder.finish(table[column])
         )
+    if encoders:  # give the freed plain text back before the next file is read
+        pa.default_memory_pool().release_unused()
     return table, sorted(ragged, key=lambda r: r[0] or 0), None
 
 
 #: Plain text held at most before it is dictionary-encoded (compact reading).
-_SLICE_BYTES = 64 << 20
+_SLICE_BYTES = 32 << 20
 #: Bytes Arrow's CSV reader parses at a time (None: its default, 1 MiB); tests make it small.
 _BLOCK_BYTES: int | None = None
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import column_bounds
 from .problems import Problem
-from .reading import ROW_COLUMN, RawPackage, literal, strings
+from .reading import ROW_COLUMN, RawPackage, booleans, literal, strings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,6 +35,7 @@ __all__ = [
     "check_keys",
     "dictionary_parts",
     "per_value",
+    "sorted_distinct",
     "type_table",
     "type_tables",
 ]
@@ -366,16 +367,37 @@ def _key_codes(columns: Sequence[Any]) -> Any:
         dictionary, indices = dictionary_parts(pc.cast(column, pa.string()))
         part = pc.cast(indices, pa.int64())
         width = max(len(dictionary), 1)
-        codes = part if codes is None else pc.add(pc.multiply(codes, literal(width)), part)
-        size *= width
-        if size > _DENSE_LIMIT:  # renumber densely, so the next product cannot overflow
+        if codes is not None and size * width > _CODE_LIMIT:
+            # Renumber densely first, so that the product stays an int64 (rare: the product of
+            # the parts' distinct counts passes 2**62).
             encoded = pc.dictionary_encode(codes)
             codes, size = pc.cast(encoded.indices, pa.int64()), len(encoded.dictionary)
+        codes = part if codes is None else pc.add(pc.multiply(codes, literal(width)), part)
+        size *= width
     return codes
 
 
-#: Key codes stay below this before the next part multiplies them (int32 x int32 < int64).
-_DENSE_LIMIT = 1 << 31
+#: Key codes are renumbered densely before a product would pass this.
+_CODE_LIMIT = 1 << 62
+
+
+def sorted_distinct(values: Any) -> tuple[Any, Any]:
+    """The distinct non-null values of an integer array, sorted, and the values that repeat.
+
+    By sorting, not hashing: for millions of integers a hash table costs several times the
+    memory of a sort's indices.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = values.drop_null()
+    ordered = values.take(pc.sort_indices(values))
+    if len(ordered) < 2:
+        return ordered, ordered.slice(0, 0)
+    same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    repeated = ordered.slice(1).filter(same)
+    first = pa.concat_arrays([booleans([True]), pc.invert(same)])  # a value's first place
+    return ordered.filter(first), repeated
 
 
 def _duplicates(
@@ -389,10 +411,9 @@ def _duplicates(
     valid = pc.is_valid(keys)
     if keys.null_count:
         keys, rows = keys.filter(valid), rows.filter(valid)
-    if len(pc.unique(keys)) == len(keys):
+    _, repeated = sorted_distinct(keys)
+    if not len(repeated):
         return []  # the usual case
-    counts = pc.value_counts(keys)
-    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), literal(1)))
     involved = pc.is_in(keys, value_set=repeated)
     shown = {
         f: pc.cast(c.filter(valid).filter(involved), pa.string())
