@@ -7,9 +7,11 @@ fields (``x-partial-date``) get ``{field}_lower``, ``{field}_upper`` and ``{fiel
 columns beside them.
 
 Performance: a typed string column shares the read column's buffers (an empty cell only gains a
-null bit), so the text is held once; keys are checked by hashing (``unique``/``index_in``), and the
-rows of a repeated key are sorted out only when there are some. No Acero ``group_by``/``join``
-here: importing it imports ``pyarrow.dataset`` and, with it, pandas.
+null bit), so the text is held once. A key's columns are each hashed once into an integer code
+per row (``_key_codes``); repeats are then found by sorting those integers (``sorted_distinct``),
+and the rows of a repeated key are sorted out only when there are some. Foreign keys are looked
+up by hashing (``is_in``). No Acero ``group_by``/``join`` here: importing it imports
+``pyarrow.dataset`` and, with it, pandas.
 
 A string column may come dictionary-encoded (the validator reads quoted text so, see
 ``reading.read_package``): its checks run once per distinct value and are taken back to the rows
