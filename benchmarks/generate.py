@@ -605,6 +605,12 @@ class Injector:
         i = int(np.flatnonzero(np.asarray(pc.equal(parties["source_id"], "source-0")))[0])
         return {c: parties[c][i].as_py() for c in ("source_id", "quote")}
 
+    def bad_cell(self, resource: str, column: str, value: str | None, code: str) -> Expected:
+        """Put ``value`` into ``column`` of a random unused row: the ``code`` problem there."""
+        i = self.pick(resource)
+        self.package.set(resource, i, column, value)
+        return (code, resource, i + 2)
+
     def add_evidence(self, resource: str, record: str, column: str) -> None:
         self.package.append(
             "evidence",
@@ -623,27 +629,19 @@ def _signed_year(package: Package, treaty_index: int) -> int:
 
 
 def f_type_error(inj: Injector) -> Expected:
-    i = inj.pick("clauses")
-    inj.package.set("clauses", i, "editorial_brackets", "perhaps")
-    return ("type-error", "clauses", i + 2)
+    return inj.bad_cell("clauses", "editorial_brackets", "perhaps", "type-error")
 
 
 def f_required(inj: Injector) -> Expected:
-    i = inj.pick("events")
-    inj.package.set("events", i, "title", None)
-    return ("required", "events", i + 2)
+    return inj.bad_cell("events", "title", None, "required")
 
 
 def f_enum(inj: Injector) -> Expected:
-    i = inj.pick("events")
-    inj.package.set("events", i, "kind", "coup-de-theatre")
-    return ("enum", "events", i + 2)
+    return inj.bad_cell("events", "kind", "coup-de-theatre", "enum")
 
 
 def f_pattern(inj: Injector) -> Expected:
-    i = inj.pick("events")
-    inj.package.set("events", i, "date", "14 May 1995")
-    return ("pattern", "events", i + 2)
+    return inj.bad_cell("events", "date", "14 May 1995", "pattern")
 
 
 def f_minimum(inj: Injector) -> Expected:
@@ -669,15 +667,11 @@ def f_primary_key(inj: Injector) -> Expected:
 
 
 def f_foreign_key(inj: Injector) -> Expected:
-    i = inj.pick("event_participants")
-    inj.package.set("event_participants", i, "party_id", "nobody-at-all")
-    return ("foreign-key", "event_participants", i + 2)
+    return inj.bad_cell("event_participants", "party_id", "nobody-at-all", "foreign-key")
 
 
 def f_date_invalid(inj: Injector) -> Expected:
-    i = inj.pick("events")
-    inj.package.set("events", i, "date", "1995-02-30")
-    return ("date-invalid", "events", i + 2)
+    return inj.bad_cell("events", "date", "1995-02-30", "date-invalid")
 
 
 def f_date_order(inj: Injector) -> Expected:
