@@ -62,7 +62,20 @@ def test_column_bounds_agree_with_scalar_bounds_and_contain_the_day(
 
 
 @pytest.mark.parametrize(
-    "value", ["0000", "0000-01", "0000-01-01", "0001", "9999", "9999-12", "9999-12-31", "9999-11"]
+    "value",
+    [
+        "0000",
+        "0000-01",
+        "0000-01-01",
+        "0001",
+        "0001-01",
+        "0099-02",
+        "0999-11",
+        "9999",
+        "9999-12",
+        "9999-12-31",
+        "9999-11",
+    ],
 )
 def test_the_ends_of_the_calendar_agree_in_both_forms(value: str) -> None:
     expected = bounds(value) if is_calendar_date(value) else (None, None, None)
@@ -77,3 +90,21 @@ def test_any_date_shaped_value_has_the_same_bounds_in_both_forms(value: str) -> 
     columns = column_bounds(pa.array([value]))
     found = tuple(columns[key].to_pylist()[0] for key in ("lower", "upper", "precision"))
     assert found == expected
+
+
+def test_every_month_and_day_of_sample_years_has_the_same_bounds_in_both_forms() -> None:
+    # Years with leading zeros, century ends and leap rules; months and days one past each edge.
+    years = ["0000", "0001", "0009", "0099", "0100", "0999", "1000", "1900", "2000", "2024", "9999"]
+    values = []
+    for year in years:
+        values.append(year)
+        for month in range(14):
+            values.append(f"{year}-{month:02d}")
+            values.extend(f"{year}-{month:02d}-{day:02d}" for day in range(33))
+    columns = column_bounds(pa.array(values))
+    found = list(zip(*(columns[key].to_pylist() for key in ("lower", "upper", "precision"))))
+    expected = [bounds(v) if is_calendar_date(v) else (None, None, None) for v in values]
+    assert [v for v, f, e in zip(values, found, expected) if f != e] == []
+    # Every year but 0000 is real; of those, only 2000 and 2024 are leap years (1900 and 0100
+    # are not): 10 years, 10 x 12 months, 8 x 365 + 2 x 366 days.
+    assert sum(e != (None, None, None) for e in expected) == 10 + 10 * 12 + 8 * 365 + 2 * 366

@@ -104,7 +104,7 @@ def _distinct_bounds(values: pa.Array) -> dict[str, Any]:
     end_of_month = pc.if_else(
         pc.equal(month_num, twelve),
         end_of_year,
-        _day_before(_to_date(_join_ymd(year_num, next_month))),
+        _day_before(_to_date(_join_ymd(year, next_month))),
     )
     month_ok = pc.and_(pc.greater_equal(month_num, one), pc.less_equal(month_num, twelve))
     is_year = pc.equal(length, literal(4, pa.int32()))
@@ -129,14 +129,17 @@ def _distinct_bounds(values: pa.Array) -> dict[str, Any]:
 
 
 def _join_ymd(year: Any, month: Any) -> Any:
+    """``YYYY-MM-01`` from the four-digit year text and a month number.
+
+    The year stays text: a number printed back loses its leading zeros (``1-02-01`` for year 1).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from .reading import literal
 
     month_text = pc.utf8_lpad(pc.cast(month, pa.string()), 2, "0")
-    year_text = pc.cast(year, pa.string())
-    return pc.binary_join_element_wise(year_text, month_text, literal("01"), literal("-"))
+    return pc.binary_join_element_wise(year, month_text, literal("01"), literal("-"))
 
 
 def _to_date(text: Any) -> Any:
