@@ -102,9 +102,11 @@ def test_every_month_and_day_of_sample_years_has_the_same_bounds_in_both_forms()
             values.append(f"{year}-{month:02d}")
             values.extend(f"{year}-{month:02d}-{day:02d}" for day in range(33))
     columns = column_bounds(pa.array(values))
-    found = list(zip(*(columns[key].to_pylist() for key in ("lower", "upper", "precision"))))
+    found = list(
+        zip(*(columns[key].to_pylist() for key in ("lower", "upper", "precision")), strict=True)
+    )
     expected = [bounds(v) if is_calendar_date(v) else (None, None, None) for v in values]
-    assert [v for v, f, e in zip(values, found, expected) if f != e] == []
+    assert [v for v, f, e in zip(values, found, expected, strict=True) if f != e] == []
     # Every year but 0000 is real; of those, only 2000 and 2024 are leap years (1900 and 0100
     # are not): 10 years, 10 x 12 months, 8 x 365 + 2 x 366 days.
     assert sum(e != (None, None, None) for e in expected) == 10 + 10 * 12 + 8 * 365 + 2 * 366
