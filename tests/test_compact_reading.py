@@ -1,6 +1,7 @@
-"""The validator's compact reading: quoted text dictionary-encoded, values unchanged.
+"""The validator's compact reading: repeating columns dictionary-encoded, values unchanged.
 
-``read_package(path, compact=True)`` reads the quoted-text columns dictionary-encoded, a slice
+``read_package(path, compact=True)`` reads the columns of ``compact_fields`` (quoted text and
+its sources, locators, controlled vocabularies) dictionary-encoded, a slice
 of rows at a time against one growing dictionary; key checks number keys with integers. These
 tests pin that the layout changes nothing a user can see: the same values, the same problems.
 """
@@ -22,7 +23,7 @@ from strategies import Dataset, datasets, write_package
 
 from unionstate_data import reading, table_rules
 from unionstate_data._paths import descriptor_path
-from unionstate_data.reading import ROW_COLUMN, quoted_fields, read_package
+from unionstate_data.reading import ROW_COLUMN, compact_fields, quoted_fields, read_package
 from unionstate_data.table_rules import dictionary_parts, type_tables
 from unionstate_data.validator import validate
 
@@ -43,6 +44,24 @@ def test_quoted_fields_pair_each_quote_with_its_source() -> None:
     ]
 
 
+def test_compact_fields_are_quotes_their_sources_locators_and_vocabularies() -> None:
+    schema = {
+        "fields": [
+            {"name": "clause_id", "type": "string"},
+            {"name": "source_id", "type": "string"},
+            {"name": "quote", "type": "string"},
+            {"name": "text", "type": "string"},
+            {"name": "locator", "type": "string"},
+            {"name": "language", "type": "string", "constraints": {"enum": ["en", "ru"]}},
+            {"name": "rank", "type": "integer", "constraints": {"enum": [1, 2]}},
+            {"name": "article", "type": "string"},
+        ]
+    }
+    common = {"source_id", "quote", "locator", "language"}
+    assert compact_fields("clauses", schema) == common | {"text"}  # a clause's text is quoted
+    assert compact_fields("other", schema) == common
+
+
 def test_the_shipped_package_reads_the_same_in_both_layouts() -> None:
     plain, problems = read_package(descriptor_path())
     compact, compact_problems = read_package(descriptor_path(), compact=True)
@@ -52,16 +71,18 @@ def test_the_shipped_package_reads_the_same_in_both_layouts() -> None:
         table = compact.resources[name].table
         assert resource.table is not None and table is not None
         assert table.column_names == resource.table.column_names
-        quoted = {text for _, text in quoted_fields(name, table.column_names)}
+        chosen = compact_fields(name, resource.schema)
         for column in table.column_names:
-            if column in quoted:
+            if column in chosen:
                 assert pa.types.is_dictionary(table[column].type)
                 assert _one_dictionary(table[column])
                 encoded += 1
             else:
                 assert table[column].type == resource.table[column].type
             assert table[column].to_pylist() == resource.table[column].to_pylist(), column
-    assert encoded >= 10  # every table with quotes, the clauses' text, both sides of disputes
+    # Every table with quotes (quote, source_id, locator), the clauses' text, both sides of
+    # disputes, and the vocabularies (kinds, roles, themes, languages...).
+    assert encoded >= 40
 
 
 def _write_csv(path: Path, rows: list[tuple[str, str, str]]) -> None:
@@ -137,7 +158,7 @@ def _report(dataset: Dataset) -> list[tuple[str, str | None, int | None, str | N
 _TOUCHING = [None, "required", "pattern", "unique", "primary_key", "quote_not_verbatim"]
 
 
-@pytest.mark.parametrize("fault", [*_TOUCHING, "editorial_brackets", "dispute_value"])
+@pytest.mark.parametrize("fault", [*_TOUCHING, "enum", "editorial_brackets", "dispute_value"])
 @settings(max_examples=10)
 @given(dataset=datasets(), data=st.data())
 def test_small_slices_and_dense_key_codes_change_no_problem(

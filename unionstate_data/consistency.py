@@ -877,14 +877,17 @@ def _pointer_targets(ctx: Context, pointer: str) -> list[Problem]:
 
 def rule_field_evidence(ctx: Context) -> list[Problem]:
     """A filled field marked ``x-field-evidence`` has an evidence row of its own."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     if not ctx.has("evidence", "resource_name", "record_id", "field"):
         return []
     evidence = ctx.tables["evidence"]
     separator = literal("\x1f")
+    # Joining has no kernel for dictionary-encoded text (compact reading): cast to plain first.
     backed = pc.binary_join_element_wise(
-        evidence["resource_name"], evidence["record_id"], evidence["field"], separator
+        *(pc.cast(evidence[c], pa.string()) for c in ("resource_name", "record_id", "field")),
+        separator,
     )
     problems: list[Problem] = []
     for name, table in ctx.tables.items():
@@ -892,7 +895,7 @@ def rule_field_evidence(ctx: Context) -> list[Problem]:
         marked = [f["name"] for f in ctx.schemas[name]["fields"] if f.get("x-field-evidence")]
         for column in (c for c in marked if key and ctx.has(name, c)):
             wanted = pc.binary_join_element_wise(
-                literal(name), table[key], literal(column), separator
+                literal(name), pc.cast(table[key], pa.string()), literal(column), separator
             )
             missing = pc.and_(
                 pc.is_valid(table[column]), pc.invert(pc.is_in(wanted, value_set=backed))

@@ -29,7 +29,9 @@ def validate(path: str | Path | None = None) -> Report:
     tables, problems = type_tables(raw)
     report.extend(problems)
     schemas = {name: resource.schema for name, resource in raw.resources.items()}
+    base = raw.base
+    del raw  # the typed tables share the cells' buffers; the rest of the raw cells can go
     report.extend(check_keys(tables, schemas))
-    report.extend(run_consistency_rules(Context(base=raw.base, tables=tables, schemas=schemas)))
+    report.extend(run_consistency_rules(Context(base=base, tables=tables, schemas=schemas)))
     report.row_counts = {name: len(table) for name, table in tables.items()}
     return report
