@@ -117,6 +117,33 @@ def test_many_slices_grow_one_dictionary(tmp_path: Path) -> None:
     assert table["item_id"].to_pylist() == plain["item_id"].to_pylist()
 
 
+def test_vocabularies_read_by_blocks_share_one_dictionary_and_keep_empty_cells(
+    tmp_path: Path,
+) -> None:
+    # The reader encodes each 4 KiB block against its own dictionary; at the end the column has
+    # one dictionary, and empty cells stay empty strings (not nulls), as in the plain layout.
+    rows = [(f"item-{i}", "" if i % 13 == 0 else f"source-{i % 7}", f"q{i}") for i in range(3000)]
+    path = tmp_path / "items.csv"
+    _write_csv(path, rows)
+    columns = ["item_id", "source_id", "quote"]
+    with mock.patch.object(reading, "_BLOCK_BYTES", 4096):
+        table, ragged, error = reading._parse(
+            path, columns, {"quote"}, threads=True, vocabularies={"source_id"}
+        )
+        plain, _, _ = reading._parse(path, columns, set(), threads=True)
+    assert error is None and ragged == [] and table is not None and plain is not None
+    sources = table["source_id"]
+    assert pa.types.is_dictionary(sources.type) and sources.num_chunks > 10
+    assert _one_dictionary(sources)
+    assert sorted(sources.chunk(0).dictionary.to_pylist()) == sorted({s for _, s, _ in rows})
+    assert sources.null_count == 0
+    assert sources.to_pylist() == plain["source_id"].to_pylist() == [s for _, s, _ in rows]
+    empty = tmp_path / "empty.csv"
+    _write_csv(empty, [])
+    nothing, _, _ = reading._parse(empty, columns, set(), threads=True, vocabularies=columns)
+    assert nothing is not None and nothing.num_rows == 0
+
+
 def test_an_empty_file_reads_as_an_empty_dictionary_column(tmp_path: Path) -> None:
     path = tmp_path / "items.csv"
     _write_csv(path, [])

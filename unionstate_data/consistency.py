@@ -571,7 +571,9 @@ def _distinct_pairs(
     dictionaries, numbers, indices = [], [], []
     for name, source, column in triples:
         dictionary, index = dictionary_parts(ctx.tables[name][column])
-        number = pc.index_in(ctx.tables[name][source], value_set=stored).combine_chunks()
+        number = per_value(
+            ctx.tables[name][source], lambda v: pc.index_in(v, value_set=stored)
+        ).combine_chunks()
         number, index = _unique_pairs(pc.cast(number, pa.int64()), index, len(dictionary))
         dictionaries.append(dictionary)
         numbers.append(number)

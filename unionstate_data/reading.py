@@ -207,8 +207,15 @@ def _read_resource(
     if not resource.path.is_file():
         message = f"data file {resource.path} does not exist; create it or fix 'path'"
         return resource, [Problem("file-missing", name, None, None, message)]
-    encoded = compact_fields(name, schema) if compact else set()
-    resource.table, csv_problems = _read_csv(name, resource.path, schema, encoded)
+    encoded: set[str] = set()
+    vocabularies: set[str] = set()
+    if compact:
+        # Quoted text grows one dictionary while it is read; the other compact fields hold few
+        # distinct values, so Arrow's CSV reader encodes them itself, batch by batch.
+        strings_ = [f["name"] for f in schema["fields"] if f.get("type", "string") == "string"]
+        encoded = {text for _, text in quoted_fields(name, strings_)}
+        vocabularies = compact_fields(name, schema) - encoded
+    resource.table, csv_problems = _read_csv(name, resource.path, schema, encoded, vocabularies)
     return resource, csv_problems
 
 
@@ -247,7 +254,7 @@ def _check_utf8(name: str, path: Path, data: bytes) -> Problem | None:
 
 
 def _read_csv(
-    name: str, path: Path, schema: dict[str, Any], encoded: set[str]
+    name: str, path: Path, schema: dict[str, Any], encoded: set[str], vocabularies: set[str]
 ) -> tuple[pa.Table | None, list[Problem]]:
     head = _first_line(path)
     try:
@@ -274,7 +281,7 @@ def _read_csv(
                 for column in repeated
             ),
         ]
-    table, ragged, error = _parse(path, columns, encoded, threads=True)
+    table, ragged, error = _parse(path, columns, encoded, threads=True, vocabularies=vocabularies)
     if error is not None or ragged:
         # Rare: Arrow found a byte that is not UTF-8, or rows it skipped may hide one.
         encoding = _check_utf8(name, path, path.read_bytes())
@@ -285,7 +292,7 @@ def _read_csv(
         return None, [*problems, Problem("ragged-row", name, None, None, message)]
     assert table is not None
     if any(number is None for number, _, _ in ragged):  # parallel parsing lost the numbers
-        table, ragged, _ = _parse(path, columns, encoded, threads=False)
+        table, ragged, _ = _parse(path, columns, encoded, threads=False, vocabularies=vocabularies)
         assert table is not None
     problems += [
         Problem(
@@ -311,13 +318,20 @@ Ragged = list[tuple[Any, int, int]]
 
 
 def _parse(
-    path: Path, columns: list[str], encoded: set[str], *, threads: bool
+    path: Path,
+    columns: list[str],
+    encoded: set[str],
+    *,
+    threads: bool,
+    vocabularies: Iterable[str] = (),
 ) -> tuple[pa.Table | None, Ragged, str | None]:
     """Every cell as a string; rows with the wrong cell count are skipped and listed.
 
     The file is parsed block by block (Arrow's streaming reader, in parallel). The ``encoded``
     columns are dictionary-encoded a slice of rows at a time (``_SLICE_BYTES``) against one
-    dictionary that grows as the file is read, so their plain text is never all in memory.
+    dictionary that grows as the file is read, so their plain text is never all in memory. The
+    ``vocabularies`` columns, whose values are few, are dictionary-encoded by the reader itself,
+    each block against its own dictionary, and the blocks' dictionaries are unified at the end.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -332,6 +346,7 @@ def _parse(
         return "skip"
 
     encoders = {c: _GrowingDictionary() for c in columns if c in encoded}
+    vocabulary = [c for c in columns if c in set(vocabularies) and c not in encoded]
     slices: list[pa.Table] = []
     pending: list[pa.RecordBatch] = []
     held = 0
@@ -347,7 +362,10 @@ def _parse(
                 invalid_row_handler=on_invalid_row, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(columns, pa.string()),
+                column_types={
+                    c: pa.dictionary(pa.int32(), pa.string()) if c in vocabulary else pa.string()
+                    for c in columns
+                },
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -376,6 +394,10 @@ def _parse(
         table = table.set_column(
             table.schema.get_field_index(column), column, encoder.finish(table[column])
         )
+    if vocabulary:  # one dictionary per column, shared by its chunks
+        unified = pa.table([table[c] for c in vocabulary], names=vocabulary).unify_dictionaries()
+        for column in vocabulary:
+            table = table.set_column(table.schema.get_field_index(column), column, unified[column])
     if encoders:  # give the freed plain text back before the next file is read
         pa.default_memory_pool().release_unused()
     return table, sorted(ragged, key=lambda r: r[0] or 0), None

@@ -475,10 +475,14 @@ def _foreign_key(
         return []  # the missing file or column is reported already
     if not set(ref_fields) <= set(parent.column_names):
         return []
-    child_key = _key([table[f] for f in fields])
     parent_key = _key([parent[f] for f in ref_fields])
-    missing = pc.and_(pc.is_valid(child_key), pc.invert(pc.is_in(child_key, value_set=parent_key)))
+    # One field (the usual case): looked up once per distinct value when it is dictionary-encoded.
+    child = table[fields[0]] if len(fields) == 1 else _key([table[f] for f in fields])
+    missing = per_value(
+        child, lambda v: pc.and_(pc.is_valid(v), pc.invert(pc.is_in(v, value_set=parent_key)))
+    )
     rows, bad = _flagged(table, missing)
+    child_key = _key([child.filter(bad)])  # the rows reported, as text
     label = ", ".join(fields)
     return problems_at(
         "foreign-key",
@@ -488,6 +492,6 @@ def _foreign_key(
         [
             f"{label} = {v.replace(_KEY_SEPARATOR, ', ')!r} is not a "
             f"{target}.{', '.join(ref_fields)}; add that row to {target} or fix the reference"
-            for v in child_key.filter(bad).to_pylist()
+            for v in child_key.to_pylist()
         ],
     )
