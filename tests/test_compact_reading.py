@@ -241,3 +241,29 @@ def test_the_validate_command_uses_jemalloc_unless_a_pool_is_chosen(
         assert pa.default_memory_pool().backend_name == expected
     finally:
         pa.set_memory_pool(before)
+
+
+@pytest.mark.parametrize("layout", ["plain", "dictionary", "integer"])
+def test_a_foreign_key_finds_the_same_missing_rows_in_every_layout(layout: str) -> None:
+    values = ["a", "b", None, "zz", "a", "zz"]
+    child: pa.Array = pa.array(values)
+    parent: pa.Array = pa.array(["a", "b", "c"])
+    if layout == "dictionary":
+        child = child.dictionary_encode()
+    elif layout == "integer":  # a schema may type its keys as integers: compared as text
+        child = pa.array([None if v is None else len(v) for v in values], pa.int64())
+        parent = pa.array([1, 3], pa.int64())
+    tables = {
+        "items": pa.table({ROW_COLUMN: pa.array(range(2, 8), pa.int64()), "ref": child}),
+        "parents": pa.table(
+            {ROW_COLUMN: pa.array([2, 3, 4], pa.int64())[: len(parent)], "id": parent}
+        ),
+    }
+    fk = {"fields": "ref", "reference": {"resource": "parents", "fields": "id"}}
+    problems = table_rules._foreign_key("items", tables["items"], fk, tables)
+    assert [(p.code, p.row, p.field) for p in problems] == [
+        ("foreign-key", 5, "ref"),
+        ("foreign-key", 7, "ref"),
+    ]
+    expected = "'2'" if layout == "integer" else "'zz'"
+    assert all(f"ref = {expected} is not a parents.id" in p.message for p in problems)

@@ -465,6 +465,7 @@ def _as_list(value: str | list[str]) -> list[str]:
 def _foreign_key(
     name: str, table: pa.Table, fk: dict[str, Any], tables: dict[str, pa.Table]
 ) -> list[Problem]:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     fields = _as_list(fk["fields"])
@@ -476,8 +477,10 @@ def _foreign_key(
     if not set(ref_fields) <= set(parent.column_names):
         return []
     parent_key = _key([parent[f] for f in ref_fields])
-    # One field (the usual case): looked up once per distinct value when it is dictionary-encoded.
-    child = table[fields[0]] if len(fields) == 1 else _key([table[f] for f in fields])
+    # One dictionary-encoded field (compact reading): looked up once per distinct value.
+    child = table[fields[0]]
+    if len(fields) > 1 or not pa.types.is_dictionary(child.type):
+        child = _key([table[f] for f in fields])
     missing = per_value(
         child, lambda v: pc.and_(pc.is_valid(v), pc.invert(pc.is_in(v, value_set=parent_key)))
     )
