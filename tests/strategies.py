@@ -27,6 +27,7 @@ from typing import get_args
 from hypothesis import strategies as st
 
 from unionstate_data import models
+from unionstate_data.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -101,6 +102,16 @@ def write_package(dataset: Dataset, root: Path) -> Path:
 phrases = st.lists(st.sampled_from(WORDS), min_size=2, max_size=5).map(" ".join)
 precisions = st.sampled_from(["year", "month", "day"])
 act_days = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2050, 12, 31))
+
+
+def validate_dataset(dataset: Dataset) -> list[Problem]:
+    """The validator's problems for ``dataset``, written to a temporary folder."""
+    import tempfile
+
+    from unionstate_data.validator import validate
+
+    with tempfile.TemporaryDirectory() as folder:
+        return validate(write_package(dataset, Path(folder))).problems
 
 
 def partial(day: dt.date, precision: str) -> str:

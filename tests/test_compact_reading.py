@@ -9,7 +9,6 @@ tests pin that the layout changes nothing a user can see: the same values, the s
 from __future__ import annotations
 
 import csv
-import tempfile
 from pathlib import Path
 from unittest import mock
 
@@ -19,13 +18,12 @@ import pytest
 from faults import FAULTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import Dataset, datasets, write_package
+from strategies import Dataset, datasets, validate_dataset
 
 from unionstate_data import reading, table_rules
 from unionstate_data._paths import descriptor_path
 from unionstate_data.reading import ROW_COLUMN, compact_fields, quoted_fields, read_package
 from unionstate_data.table_rules import dictionary_parts, type_tables
-from unionstate_data.validator import validate
 
 
 def _one_dictionary(column: pa.ChunkedArray) -> bool:
@@ -176,12 +174,6 @@ def test_a_typed_dictionary_column_keeps_its_layout_and_nulls_empty_cells(tmp_pa
     assert typed["events"][ROW_COLUMN].equals(expected["events"][ROW_COLUMN])
 
 
-def _report(dataset: Dataset) -> list[tuple[str, str | None, int | None, str | None, str]]:
-    with tempfile.TemporaryDirectory() as folder:
-        problems = validate(write_package(dataset, Path(folder))).problems
-    return [(p.code, p.resource, p.row, p.field, p.message) for p in problems]
-
-
 _TOUCHING = [None, "required", "pattern", "unique", "primary_key", "quote_not_verbatim"]
 
 
@@ -193,13 +185,13 @@ def test_small_slices_and_dense_key_codes_change_no_problem(
 ) -> None:
     if fault is not None:
         FAULTS[fault](dataset, data)
-    usual = _report(dataset)
+    usual = validate_dataset(dataset)
     with (
         mock.patch.object(reading, "_BLOCK_BYTES", 4096),
         mock.patch.object(reading, "_SLICE_BYTES", 1),
         mock.patch.object(table_rules, "_CODE_LIMIT", 1),
     ):
-        assert _report(dataset) == usual
+        assert validate_dataset(dataset) == usual
 
 
 def test_key_codes_tell_keys_apart_after_renumbering() -> None:

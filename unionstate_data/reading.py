@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
@@ -323,7 +323,7 @@ def _parse(
     encoded: set[str],
     *,
     threads: bool,
-    vocabularies: Iterable[str] = (),
+    vocabularies: Collection[str] = (),
 ) -> tuple[pa.Table | None, Ragged, str | None]:
     """Every cell as a string; rows with the wrong cell count are skipped and listed.
 
@@ -346,7 +346,7 @@ def _parse(
         return "skip"
 
     encoders = {c: _GrowingDictionary() for c in columns if c in encoded}
-    vocabulary = [c for c in columns if c in set(vocabularies) and c not in encoded]
+    vocabulary = [c for c in columns if c in vocabularies and c not in encoded]
     slices: list[pa.Table] = []
     pending: list[pa.RecordBatch] = []
     held = 0

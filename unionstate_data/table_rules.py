@@ -13,9 +13,9 @@ and the rows of a repeated key are sorted out only when there are some. Foreign 
 up by hashing (``is_in``). No Acero ``group_by``/``join`` here: importing it imports
 ``pyarrow.dataset`` and, with it, pandas.
 
-A string column may come dictionary-encoded (the validator reads quoted text so, see
-``reading.read_package``): its checks run once per distinct value and are taken back to the rows
-(``per_value``), and it stays dictionary-encoded when typed.
+A string column may come dictionary-encoded (the validator reads the columns whose values
+repeat so, see ``reading.compact_fields``): its checks run once per distinct value and are
+taken back to the rows (``per_value``), and it stays dictionary-encoded when typed.
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ def validate(path: str | Path | None = None) -> Report:
         path = descriptor_path()
     path = Path(path)
     report = Report(path=str(path))
-    # Compact: quoted text dictionary-encoded, each distinct text held once (see reading).
+    # Compact: columns whose values repeat dictionary-encoded, each distinct value held once
+    # (see reading.compact_fields).
     raw, problems = read_package(path, compact=True)
     report.extend(problems)
     tables, problems = type_tables(raw)
