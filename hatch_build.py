@@ -1,7 +1,7 @@
 """Wheel build hook: the wheel carries the shipped tables already typed.
 
 At wheel-build time the package of this source tree types its own data
-(``unionstate_data.prebuilt.write``) and the result goes into the wheel under
+(``unionstate_data.loading.prebuilt.write``) and the result goes into the wheel under
 ``unionstate_data/_data/typed/``, so that a first load reads Arrow files instead of typing the
 CSVs. Invalid data fails the build with the loader's ``DataError``: no wheel is made from data
 that could not be loaded. Editable installs are skipped: they read the checkout's CSVs, which
@@ -36,7 +36,7 @@ class PrebuiltTablesHook(BuildHookInterface):
             return
         root = Path(self.root)  # the checkout, which is also the data root
         sys.path.insert(0, str(root))  # this tree's package, not one installed elsewhere
-        from unionstate_data import prebuilt
+        from unionstate_data.loading import prebuilt
 
         self._folder = Path(tempfile.mkdtemp(prefix="unionstate-data-typed-"))
         try:

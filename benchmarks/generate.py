@@ -43,7 +43,7 @@ from typing import Any, get_args
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from unionstate_data import models
+from unionstate_data.model import tables as models
 
 try:
     import numpy as np

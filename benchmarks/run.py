@@ -288,10 +288,10 @@ def startup_codes(installed: Path, libraries: list[str], cwd: Path) -> dict[str,
         "libraries_csv": Startup(LIBRARIES_CSV, installed, "wheel"),
         "libraries_plain": Startup(LIBRARIES_PLAIN, installed, "wheel"),
         "models": Startup(
-            f"{import_all(libraries)}\nimport unionstate_data.models",
+            f"{import_all(libraries)}\nimport unionstate_data.model.tables",
             installed,
             "wheel",
-            "the libraries row, then `import unionstate_data.models` (the model classes)",
+            "the libraries row, then `import unionstate_data.model.tables` (the model classes)",
         ),
         "load": Startup(LOAD_ALL, installed, "wheel"),
         "load_checkout": Startup(LOAD_ALL, ROOT, "checkout"),
@@ -311,7 +311,7 @@ def check_startup(codes: dict[str, Startup], cwd: Path) -> None:
     CSVs); the baseline imports exactly the modules outside unionstate_data that loading from the
     wheel imports, and the named imports none that it does not."""
     probe = (
-        "import unionstate_data\nfrom unionstate_data import prebuilt\n"
+        "import unionstate_data\nfrom unionstate_data.loading import prebuilt\n"
         "print(unionstate_data.__file__)\nprint(prebuilt.shipped() is not None)"
     )
     for name in ("load", "load_checkout"):
@@ -528,8 +528,8 @@ def report(
             "run fails unless it imports exactly those. What the load costs beyond it is ours: "
             "building the model classes (and with the first one, pydantic's lookup of plugins "
             "in every installed distribution's entry points), reading the tables and making "
-            "the rows into models (the row that adds `import unionstate_data.models` stops after "
-            "the classes). The other libraries rows are for information: the imports "
+            "the rows into models (the row that adds `import unionstate_data.model.tables` stops "
+            "after the classes). The other libraries rows are for information: the imports "
             "the package names, which leave out what pydantic imports when its first model is "
             f"built (against them the load costs {named:.2f}x); what loading from the checkout "
             "imports; and plain `import pydantic`, which loads BaseModel and its machinery "

@@ -26,8 +26,9 @@ from typing import get_args
 
 from hypothesis import strategies as st
 
-from unionstate_data import models
+from unionstate_data.model import tables as models
 from unionstate_data.problems import Problem
+from unionstate_data.validation.tuning import DEFAULT, Tuning
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -104,14 +105,14 @@ precisions = st.sampled_from(["year", "month", "day"])
 act_days = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2050, 12, 31))
 
 
-def validate_dataset(dataset: Dataset) -> list[Problem]:
+def validate_dataset(dataset: Dataset, tuning: Tuning = DEFAULT) -> list[Problem]:
     """The validator's problems for ``dataset``, written to a temporary folder."""
     import tempfile
 
-    from unionstate_data.validator import validate
+    from unionstate_data.validation.validator import validate
 
     with tempfile.TemporaryDirectory() as folder:
-        return validate(write_package(dataset, Path(folder))).problems
+        return validate(write_package(dataset, Path(folder)), tuning=tuning).problems
 
 
 def partial(day: dt.date, precision: str) -> str:

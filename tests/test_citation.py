@@ -13,7 +13,7 @@ import yaml
 import unionstate_data as usd
 from unionstate_data.citation import cite
 from unionstate_data.cli import main
-from unionstate_data.registry import UnknownVersionError
+from unionstate_data.releases.registry import UnknownVersionError
 
 ROOT = Path(__file__).resolve().parents[1]
 CFF_SCHEMA = json.loads((ROOT / "tests" / "data" / "cff-schema-1.2.0.json").read_text())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from unittest import mock
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,10 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import Dataset, datasets, validate_dataset
 
-from unionstate_data import reading, table_rules
+from unionstate_data import _arrow
+from unionstate_data._arrow import ROW_COLUMN, dictionary_parts
 from unionstate_data._paths import descriptor_path
-from unionstate_data.reading import ROW_COLUMN, compact_fields, quoted_fields, read_package
-from unionstate_data.table_rules import dictionary_parts, type_tables
+from unionstate_data.model.fields import compact_fields, quoted_fields
+from unionstate_data.validation import keys
+from unionstate_data.validation.parsing import parse
+from unionstate_data.validation.reading import read_package
+from unionstate_data.validation.tuning import Tuning
+from unionstate_data.validation.typed import type_tables
 
 
 def _one_dictionary(column: pa.ChunkedArray) -> bool:
@@ -100,13 +104,10 @@ def test_many_slices_grow_one_dictionary(tmp_path: Path) -> None:
     path = tmp_path / "items.csv"
     _write_csv(path, rows)
     columns = ["item_id", "source_id", "quote"]
-    with (
-        mock.patch.object(reading, "_BLOCK_BYTES", 4096),
-        mock.patch.object(reading, "_SLICE_BYTES", 1),
-    ):
-        table, ragged, error = reading._parse(path, columns, {"quote"}, threads=True)
-        plain, _, _ = reading._parse(path, columns, set(), threads=True)
-    assert error is None and ragged == []
+    small = Tuning(block_bytes=4096, slice_bytes=1)
+    parsed = parse(path, columns, {"quote"}, tuning=small)
+    table, plain = parsed.table, parse(path, columns, tuning=small).table
+    assert parsed.error is None and parsed.ragged == []
     assert table is not None and plain is not None
     assert table["quote"].num_chunks > 10
     assert _one_dictionary(table["quote"])
@@ -124,12 +125,10 @@ def test_vocabularies_read_by_blocks_share_one_dictionary_and_keep_empty_cells(
     path = tmp_path / "items.csv"
     _write_csv(path, rows)
     columns = ["item_id", "source_id", "quote"]
-    with mock.patch.object(reading, "_BLOCK_BYTES", 4096):
-        table, ragged, error = reading._parse(
-            path, columns, {"quote"}, threads=True, vocabularies={"source_id"}
-        )
-        plain, _, _ = reading._parse(path, columns, set(), threads=True)
-    assert error is None and ragged == [] and table is not None and plain is not None
+    small = Tuning(block_bytes=4096)
+    parsed = parse(path, columns, {"quote"}, vocabularies={"source_id"}, tuning=small)
+    table, plain = parsed.table, parse(path, columns, tuning=small).table
+    assert parsed.error is None and parsed.ragged == [] and table is not None and plain is not None
     sources = table["source_id"]
     assert pa.types.is_dictionary(sources.type) and sources.num_chunks > 10
     assert _one_dictionary(sources)
@@ -138,17 +137,16 @@ def test_vocabularies_read_by_blocks_share_one_dictionary_and_keep_empty_cells(
     assert sources.to_pylist() == plain["source_id"].to_pylist() == [s for _, s, _ in rows]
     empty = tmp_path / "empty.csv"
     _write_csv(empty, [])
-    nothing, _, _ = reading._parse(empty, columns, set(), threads=True, vocabularies=columns)
+    nothing = parse(empty, columns, vocabularies=columns).table
     assert nothing is not None and nothing.num_rows == 0
 
 
 def test_an_empty_file_reads_as_an_empty_dictionary_column(tmp_path: Path) -> None:
     path = tmp_path / "items.csv"
     _write_csv(path, [])
-    table, _, error = reading._parse(
-        path, ["item_id", "source_id", "quote"], {"quote"}, threads=True
-    )
-    assert error is None and table is not None
+    parsed = parse(path, ["item_id", "source_id", "quote"], {"quote"})
+    table = parsed.table
+    assert parsed.error is None and table is not None
     assert table.num_rows == 0
     assert pa.types.is_dictionary(table["quote"].type)
 
@@ -186,12 +184,8 @@ def test_small_slices_and_dense_key_codes_change_no_problem(
     if fault is not None:
         FAULTS[fault](dataset, data)
     usual = validate_dataset(dataset)
-    with (
-        mock.patch.object(reading, "_BLOCK_BYTES", 4096),
-        mock.patch.object(reading, "_SLICE_BYTES", 1),
-        mock.patch.object(table_rules, "_CODE_LIMIT", 1),
-    ):
-        assert validate_dataset(dataset) == usual
+    small = Tuning(block_bytes=4096, slice_bytes=1, code_limit=1)
+    assert validate_dataset(dataset, small) == usual
 
 
 def test_key_codes_tell_keys_apart_after_renumbering() -> None:
@@ -200,14 +194,13 @@ def test_key_codes_tell_keys_apart_after_renumbering() -> None:
         pa.chunked_array([pa.array(["x", "y", "x", "y", "x"])]),
         pa.chunked_array([pa.array(["1", "1", "1", "1", None])]),
     ]
-    for limit in (1, table_rules._CODE_LIMIT):
-        with mock.patch.object(table_rules, "_CODE_LIMIT", limit):
-            codes = table_rules._key_codes(parts)
+    for limit in (1, Tuning().code_limit):
+        codes = keys._key_codes(parts, limit)
         assert codes.null_count == 1
         assert len(pc.unique(codes.drop_null())) == 4
-        distinct, repeated = table_rules.sorted_distinct(codes)
+        distinct, repeated = _arrow.sorted_distinct(codes)
         assert len(distinct) == 4 and len(repeated) == 0
-    distinct, repeated = table_rules.sorted_distinct(pa.array([3, None, 1, 3, 2, 3], pa.int64()))
+    distinct, repeated = _arrow.sorted_distinct(pa.array([3, None, 1, 3, 2, 3], pa.int64()))
     assert distinct.to_pylist() == [1, 2, 3]
     assert repeated.to_pylist() == [3, 3]
 
@@ -252,7 +245,7 @@ def test_a_foreign_key_finds_the_same_missing_rows_in_every_layout(layout: str) 
         ),
     }
     fk = {"fields": "ref", "reference": {"resource": "parents", "fields": "id"}}
-    problems = table_rules._foreign_key("items", tables["items"], fk, tables)
+    problems = keys._foreign_key("items", tables["items"], fk, tables)
     assert [(p.code, p.row, p.field) for p in problems] == [
         ("foreign-key", 5, "ref"),
         ("foreign-key", 7, "ref"),

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from unionstate_data.consistency import normalise_quote_text
-from unionstate_data.validator import validate
+from unionstate_data.validation.rules.quotes import normalise_quote_text
+from unionstate_data.validation.validator import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTOR = ROOT / "datapackage" / "datapackage.json"

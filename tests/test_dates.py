@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import partial
 
-from unionstate_data.dates import bounds, column_bounds, is_calendar_date
+from unionstate_data.model.dates import bounds, column_bounds, is_calendar_date
 
 
 @pytest.mark.parametrize(

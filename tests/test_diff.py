@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from unionstate_data.cli import main
-from unionstate_data.diff import bump_between, diff_packages
+from unionstate_data.releases.diff import bump_between, diff_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,3 +115,46 @@ def test_the_cli_reports_json_and_refuses_a_missing_path(
 )
 def test_the_bump_between_two_versions(old: str, new: str, bump: str) -> None:
     assert bump_between(old, new) == bump
+
+
+def test_every_schema_change_is_listed_the_same_under_any_hash_seed(old: Path, new: Path) -> None:
+    # Descriptions of three columns change, and one column's type: all four are listed, in one
+    # order, whatever PYTHONHASHSEED is (the list once kept only the first change of a table,
+    # and which one depended on the seed).
+    import os
+    import subprocess
+    import sys
+
+    schema_path = new.parents[1] / "schemas" / "events.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        if field["name"] in ("title", "description", "locator"):
+            field["description"] += " (reworded)"
+        if field["name"] == "kind":
+            field["type"] = "any"
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        run = subprocess.run(
+            [sys.executable, "-m", "unionstate_data.cli", "diff", str(old), str(new), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    changes = json.loads(outputs.pop())["tables"]["events"]["schema"]
+    assert changes == [
+        "column description definition changed",
+        "column kind type string -> any",
+        "column locator definition changed",
+        "column title definition changed",
+    ]
+
+
+def test_the_report_says_in_words_when_no_bump_is_needed(old: Path, new: Path) -> None:
+    lines = diff_packages(old, new).lines()
+    assert "no change that needs a version bump" in lines[0]
+    assert "none" not in lines[0]

@@ -1,8 +1,8 @@
 """Fetching published releases: verified downloads, a cache that works offline, safe extraction.
 
 Every test runs against a real HTTP server on 127.0.0.1 serving a release that
-``unionstate_data.release.build`` made from the checkout (built once per module), with its own
-cache folder (``UNIONSTATE_DATA_DIR``) and its own registry of published hashes, so nothing
+``unionstate_data.releases.build.build`` made from the checkout (built once per module), with its
+own cache folder (``UNIONSTATE_DATA_DIR``) and its own registry of published hashes, so nothing
 touches the user's cache or depends on the registry shipped in the package. The installed
 version's release is also served as ``OTHER``, an older version, repacked under that name.
 """
@@ -31,12 +31,14 @@ import pyarrow.parquet as pq
 import pytest
 
 import unionstate_data as usd
-from unionstate_data import fetching, registry
 from unionstate_data._version import get_version
 from unionstate_data.cli import main
-from unionstate_data.fetching import FetchError, archive_name, fetch
-from unionstate_data.loaders import typed_tables
-from unionstate_data.release import build
+from unionstate_data.loading import cache as cache_module
+from unionstate_data.loading import fetching
+from unionstate_data.loading.fetching import FetchError, archive_name, fetch
+from unionstate_data.releases import registry
+from unionstate_data.releases.build import build
+from unionstate_data.validation.typed import typed_tables
 
 VERSION = get_version()
 OTHER = "0.0.9"  # in the test registry: stands for an older published release
@@ -151,7 +153,7 @@ def cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: Server) -> Pa
     published = {version: registry_entry(server, version) for version in (VERSION, OTHER)}
     registry_file = tmp_path / "registry.json"
     registry_file.write_text(json.dumps(published), encoding="utf-8")
-    monkeypatch.setattr(registry, "_REGISTRY", registry_file)
+    monkeypatch.setattr(registry, "REGISTRY", registry_file)
     return folder
 
 
@@ -448,7 +450,7 @@ def test_two_processes_fetching_the_same_version_at_once_both_succeed_with_one_d
     server.delay = 0.5  # long enough for both to start before the first finishes
     digest = sha256(server.files[server.path(OTHER, archive_name(OTHER))])
     code = (
-        "import sys; from unionstate_data.fetching import fetch; "
+        "import sys; from unionstate_data.loading.fetching import fetch; "
         f"print(fetch({OTHER!r}, sha256={digest!r}, base_url={server.url!r}, quiet=True))"
     )
     env = {**os.environ, fetching.CACHE_DIR_ENV: str(cache)}
@@ -503,7 +505,7 @@ def test_the_progress_bar_has_what_it_needs_installed() -> None:
 
 def test_the_public_fetch_stays_the_function_once_its_module_is_imported() -> None:
     # Importing a submodule binds its name on the package: why the module is not named fetch.
-    import unionstate_data.fetching  # noqa: F401
+    import unionstate_data.loading.fetching  # noqa: F401
 
     assert usd.fetch is fetch
     assert usd.FetchError is FetchError
@@ -591,7 +593,7 @@ def test_cli_cache_clear_of_one_version_keeps_the_others(
     fetch(VERSION)
     code, out, _ = call_main(capsys, "cache", "clear", OTHER)
     assert (code, out) == (0, f"removed {cache / f'v{OTHER}'}\n")
-    assert [r.version for r in fetching.cached_releases()] == [VERSION]
+    assert [r.version for r in cache_module.cached_releases()] == [VERSION]
 
 
 def test_cache_clear_removes_only_release_folders(

@@ -19,6 +19,7 @@ HEAVY = ("pyarrow", "pydantic", "frictionless", "pandas", "pooch", "requests")
 
 PUBLIC = [
     "DataError",
+    "Error",
     "FetchError",
     "Problem",
     "Report",
@@ -32,6 +33,7 @@ PUBLIC = [
     "evidence",
     "fetch",
     "parties",
+    "records",
     "sources",
     "table",
     "table_names",
@@ -96,3 +98,10 @@ def test_dir_lists_exactly_the_public_names_sorted() -> None:
 def test_an_unknown_attribute_raises_attribute_error_naming_it() -> None:
     with pytest.raises(AttributeError, match="no_such_table"):
         _ = unionstate_data.no_such_table
+
+
+def test_the_package_docstring_holds_no_examples_that_never_run() -> None:
+    import doctest
+
+    examples = [t for t in doctest.DocTestFinder().find(unionstate_data) if t.examples]
+    assert examples == []

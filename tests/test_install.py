@@ -164,10 +164,12 @@ def test_the_installed_package_loads_its_prebuilt_tables_which_equal_the_typed_c
     installed: Installed,
 ) -> None:
     code = (
-        "from unionstate_data import prebuilt, loaders, _paths\n"
+        "from unionstate_data import _paths\n"
+        "from unionstate_data.loading import prebuilt\n"
+        "from unionstate_data.validation.typed import typed_tables\n"
         "found = prebuilt.shipped()\n"
         "assert found is not None, 'the pre-typed tables are not used'\n"
-        "typed = loaders.typed_tables(_paths.descriptor_path())\n"
+        "typed = typed_tables(_paths.descriptor_path())\n"
         "assert list(found) == list(typed)\n"
         "assert all(found[n].equals(typed[n], check_metadata=True) for n in typed)\n"
         "print(len(found))"

@@ -17,8 +17,11 @@ import pyarrow as pa
 import pytest
 
 import unionstate_data as usd
-from unionstate_data import _paths, loaders, prebuilt
-from unionstate_data.loaders import typed_tables
+from unionstate_data import _paths
+from unionstate_data.loading import prebuilt
+from unionstate_data.loading import tables as loaders
+from unionstate_data.validation import typed
+from unionstate_data.validation.typed import typed_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTOR = ROOT / "datapackage" / "datapackage.json"
@@ -36,9 +39,7 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """A copy of the shipped data with its pre-typed tables, which the loaders read."""
     prebuilt.write(copy_data(tmp_path), tmp_path, tmp_path / prebuilt.FOLDER)
     monkeypatch.setattr(_paths, "data_root", lambda: tmp_path)
-    loaders._shipped_tables.cache_clear()
     yield tmp_path
-    loaders._shipped_tables.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ def typing_the_csvs_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(path: Path) -> None:
         raise AssertionError(f"typed the CSVs of {path}")
 
-    monkeypatch.setattr(loaders, "typed_tables", fail)
+    monkeypatch.setattr(typed, "typed_tables", fail)
 
 
 def test_prebuilt_tables_equal_the_typed_csvs_of_the_shipped_data(
@@ -118,7 +119,6 @@ def test_a_changed_csv_cell_makes_the_loader_type_the_csvs_and_return_the_new_va
 ) -> None:
     treaties = data_root / "datapackage" / "data" / "treaties.csv"
     old = usd.table("treaties")["name_en"][0].as_py()
-    loaders._shipped_tables.cache_clear()
     text = treaties.read_text(encoding="utf-8")
     assert text.count(f",{old},") == 1  # the cell, not the quote that names it too
     treaties.write_text(text.replace(f",{old},", ",A Renamed Treaty,"), encoding="utf-8")
@@ -180,7 +180,7 @@ def test_a_checkout_has_no_prebuilt_tables() -> None:
 
 def test_writing_refuses_a_schema_outside_the_data_root(tmp_path: Path) -> None:
     descriptor = copy_data(tmp_path)
-    with pytest.raises(ValueError, match="outside the data root"):
+    with pytest.raises(usd.Error, match="outside the data root"):
         prebuilt.write(descriptor, tmp_path / "datapackage", tmp_path / "typed")
 
 

@@ -10,19 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from unionstate_data import release as release_module
 from unionstate_data._version import get_version
 from unionstate_data.archive import safe_extract
-from unionstate_data.registry import load_registry
-from unionstate_data.release import (
-    ZIP_DATE,
-    BuildError,
-    build,
-    csv_zip_name,
-    parquet_zip_name,
-    tool_versions,
-)
-from unionstate_data.validator import validate
+from unionstate_data.errors import BuildError
+from unionstate_data.releases import build as release_module
+from unionstate_data.releases.build import ZIP_DATE, build, tool_versions
+from unionstate_data.releases.layout import csv_zip_name, parquet_zip_name
+from unionstate_data.releases.registry import load_registry
+from unionstate_data.validation.validator import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = get_version()
@@ -110,6 +105,28 @@ def test_an_invalid_package_is_refused_and_nothing_is_written(tmp_path: Path) ->
         build(out, descriptor=descriptor)
     assert [p.code for p in caught.value.problems] == ["date-invalid"]
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_datasheet_and_citation_in_a_release_cite_the_package_being_built(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "checkout"
+    for folder in ("datapackage", "schemas", "seeds"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copyfile(ROOT / "LICENSE-DATA", root / "LICENSE-DATA")
+    descriptor = root / "datapackage" / "datapackage.json"
+    meta = json.loads(descriptor.read_text(encoding="utf-8"))
+    meta["title"] = "A Copy Retitled For This Test"
+    descriptor.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    release = build(tmp_path / "dist", descriptor=descriptor)
+    prefix = f"unionstate-data-{VERSION}/"
+    for name in (csv_zip_name(VERSION), parquet_zip_name(VERSION)):
+        with zipfile.ZipFile(release.path / name) as archive:
+            sheet = archive.read(prefix + "DATASHEET.md").decode("utf-8")
+            cff = archive.read(prefix + "CITATION.cff").decode("utf-8")
+        how_to_cite = sheet.split("## How to cite", 1)[1].split("## Tables", 1)[0]
+        assert "A Copy Retitled For This Test" in how_to_cite, name
+        assert 'title: "A Copy Retitled For This Test"' in cff, name
 
 
 def test_a_failed_build_leaves_the_previous_release_and_no_partial_files(

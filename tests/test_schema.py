@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from unionstate_data._version import get_version
-from unionstate_data.models import MODELS, Party, Treaty
-from unionstate_data.schema import check_generated, table_schema, write_generated
+from unionstate_data.generated import check_generated, table_schema, write_generated
+from unionstate_data.model.tables import MODELS, Party, Treaty
 
 ROOT = Path(__file__).resolve().parents[1]
 

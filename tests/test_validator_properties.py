@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import Dataset, datasets, validate_dataset, write_package
 
-from unionstate_data.validator import validate
+from unionstate_data.validation.tuning import Tuning
+from unionstate_data.validation.validator import validate
 
 
 @given(datasets())
-def test_a_generated_consistent_package_has_novalidate_dataset(dataset: Dataset) -> None:
+def test_a_generated_consistent_package_has_no_problems(dataset: Dataset) -> None:
     assert validate_dataset(dataset) == []
 
 
@@ -68,14 +69,9 @@ def test_frictionless_agrees_on_the_faults_table_schema_covers(
 def test_the_indexed_quote_search_agrees_with_the_plain_one(
     fault: str | None, dataset: Dataset, data: st.DataObject
 ) -> None:
-    from unittest import mock
-
-    from unionstate_data import consistency
-
     if fault is not None:
         FAULTS[fault](dataset, data)
     plain = validate_dataset(dataset)
     # Long texts quoted often take the indexed search; force it on these small ones.
-    with mock.patch.object(consistency, "_PLAIN_SEARCH_WORK", -1):
-        indexed = validate_dataset(dataset)
+    indexed = validate_dataset(dataset, Tuning(plain_search_work=-1))
     assert indexed == plain

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 import unionstate_data as usd
-from unionstate_data.diff import BUMPS, bump_between, diff_packages
-from unionstate_data.registry import known_versions, version_key
-from unionstate_data.release import csv_zip_name, parquet_zip_name, release_dir_name
+from unionstate_data.releases.diff import BUMPS, bump_between, diff_packages
+from unionstate_data.releases.layout import csv_zip_name, parquet_zip_name, release_dir_name
+from unionstate_data.releases.registry import known_versions, version_key
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = usd.__version__

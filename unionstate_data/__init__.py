@@ -1,14 +1,26 @@
 """unionstate-data: a versioned, citable, source-evidenced dataset of the Union State of Russia
 and Belarus.
 
-    >>> import unionstate_data as usd
-    >>> usd.treaties()          # frozen pydantic models, one per row
-    >>> usd.table("treaties")   # the same rows as a typed pyarrow Table
-    >>> usd.validate().ok       # the shipped package passes every rule
-    >>> usd.table("treaties", version="0.1.0")  # a published version, fetched and verified
+Use::
+
+    import unionstate_data as usd
+    from unionstate_data.model.tables import Treaty
+
+    usd.treaties()                          # frozen pydantic models, one per row
+    usd.records(Treaty)                     # the same, through the one generic loader
+    usd.table("treaties")                   # the same rows as a typed pyarrow Table
+    usd.validate().ok                       # the shipped package passes every rule
+    usd.table("treaties", version="0.1.0")  # a published version, fetched and verified
 
 Importing this package reads no file and imports neither pyarrow nor pydantic: every public
 name is loaded on first use (PEP 562 ``__getattr__``), so ``import unionstate_data`` stays fast.
+
+The package, layer by layer (each imports only from the layers before it): ``errors``,
+``problems``, ``archive``, ``_files``, ``_paths``, ``_version`` and ``releases.layout`` use the
+standard library only; ``_arrow`` and ``model`` (fields, dates, tables) describe the data;
+``validation`` reads and checks a package; ``releases.registry`` and ``citation`` know the
+published versions; ``loading`` gives the tables; ``releases`` builds and compares releases;
+``generated`` writes the generated files; ``cli`` is the command line.
 """
 
 from __future__ import annotations
@@ -22,9 +34,9 @@ if TYPE_CHECKING:
     from typing import Any
 
     from .citation import cite
-    from .fetching import FetchError, fetch
-    from .loaders import (
-        DataError,
+    from .errors import DataError, Error, FetchError
+    from .loading.fetching import fetch
+    from .loading.tables import (
         clause_themes,
         clauses,
         disputes,
@@ -32,6 +44,7 @@ if TYPE_CHECKING:
         events,
         evidence,
         parties,
+        records,
         sources,
         table,
         table_names,
@@ -40,10 +53,11 @@ if TYPE_CHECKING:
         treaty_relations,
     )
     from .problems import Problem, Report
-    from .validator import validate
+    from .validation.validator import validate
 
 __all__ = [
     "DataError",
+    "Error",
     "FetchError",
     "Problem",
     "Report",
@@ -57,6 +71,7 @@ __all__ = [
     "evidence",
     "fetch",
     "parties",
+    "records",
     "sources",
     "table",
     "table_names",
@@ -70,7 +85,6 @@ __all__ = [
 _LAZY = {
     **dict.fromkeys(
         [
-            "DataError",
             "clause_themes",
             "clauses",
             "disputes",
@@ -78,6 +92,7 @@ _LAZY = {
             "events",
             "evidence",
             "parties",
+            "records",
             "sources",
             "table",
             "table_names",
@@ -85,14 +100,14 @@ _LAZY = {
             "treaty_parties",
             "treaty_relations",
         ],
-        ".loaders",
+        ".loading.tables",
     ),
+    **dict.fromkeys(["DataError", "Error", "FetchError"], ".errors"),
     "cite": ".citation",
-    "FetchError": ".fetching",
-    "fetch": ".fetching",
+    "fetch": ".loading.fetching",
     "Problem": ".problems",
     "Report": ".problems",
-    "validate": ".validator",
+    "validate": ".validation.validator",
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import InstallError
+
 __all__ = ["checkout_root", "data_root", "descriptor_path"]
 
 
@@ -24,7 +26,7 @@ def data_root() -> Path:
         return packaged
     root = checkout_root()
     if root is None:
-        raise FileNotFoundError(
+        raise InstallError(
             f"the dataset files are missing from the installed package: looked in {packaged}. "
             "Reinstall unionstate-data (pip install --force-reinstall unionstate-data)."
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .errors import InstallError
+
 __all__ = ["DIST_NAME", "get_version"]
 
 DIST_NAME = "unionstate-data"
@@ -14,7 +16,7 @@ def get_version() -> str:
     try:
         return version(DIST_NAME)
     except PackageNotFoundError as exc:
-        raise RuntimeError(
+        raise InstallError(
             "unionstate-data is not installed, so its version is unknown. "
             "Install it (pip install -e . in a checkout) instead of importing it from a path."
         ) from exc

@@ -11,11 +11,9 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from .errors import UnsafeArchiveError
+
 __all__ = ["UnsafeArchiveError", "check_members", "safe_extract"]
-
-
-class UnsafeArchiveError(ValueError):
-    """An archive entry would escape the target folder or is not a regular file."""
 
 
 def check_members(archive: zipfile.ZipFile, source: Path) -> list[zipfile.ZipInfo]:

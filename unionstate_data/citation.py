@@ -14,7 +14,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STYLES", "Citation", "cff_text", "cite", "load_citation"]
+from ._paths import descriptor_path
+from ._version import get_version
+from .errors import UsageError
+from .releases.registry import release_info
+
+__all__ = ["STYLES", "Citation", "apa", "cff_text", "cite", "load_citation"]
 
 STYLES = ("bibtex", "apa", "cff", "csl-json")
 _DOI_PREFIX = "https://doi.org/"
@@ -41,9 +46,6 @@ class Citation:
 
 def load_citation(version: str | None = None, descriptor: Path | None = None) -> Citation:
     """The citation that ``descriptor`` (default: the shipped one) gives, as ``version``."""
-    from ._paths import descriptor_path
-    from ._version import get_version
-
     meta = json.loads((descriptor or descriptor_path()).read_text(encoding="utf-8"))
     ident = meta.get("id") or ""
     return Citation(
@@ -62,17 +64,15 @@ def load_citation(version: str | None = None, descriptor: Path | None = None) ->
 def cite(style: str = "bibtex", version: str | None = None, sources: bool = False) -> str:
     """The citation in ``style``; with ``sources=True`` also the upstream sources of the data."""
     if style not in STYLES:
-        raise ValueError(f"unknown citation style {style!r}; choose one of {', '.join(STYLES)}")
+        raise UsageError(f"unknown citation style {style!r}; choose one of {', '.join(STYLES)}")
     citation = load_citation()
     if version is not None and version != citation.version:
-        from .registry import release_info
-
         citation = replace(citation, version=version, date=release_info(version)["date"])
     upstream = _sources() if sources else []
     if style == "bibtex":
         return "\n\n".join([_bibtex(citation), *(_bibtex_source(s) for s in upstream)]) + "\n"
     if style == "apa":
-        return "\n".join([_apa(citation), *(_apa_source(s) for s in upstream)]) + "\n"
+        return "\n".join([apa(citation), *(_apa_source(s) for s in upstream)]) + "\n"
     if style == "cff":
         return cff_text(citation, upstream)
     items = [_csl(citation), *(_csl_source(s) for s in upstream)]
@@ -80,8 +80,6 @@ def cite(style: str = "bibtex", version: str | None = None, sources: bool = Fals
 
 
 def _sources() -> list[dict[str, str]]:
-    from ._paths import descriptor_path
-
     path = descriptor_path().parent / "data" / "sources.csv"
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -124,7 +122,8 @@ def _bibtex_source(source: dict[str, str]) -> str:
     return _bibtex_entry("misc", source["source_id"].replace("-", "_"), fields)
 
 
-def _apa(c: Citation) -> str:
+def apa(c: Citation) -> str:
+    """The APA reference of ``c``, one line."""
     link = f" https://doi.org/{c.doi}" if c.doi else (f" {c.url}" if c.url else "")
     return f"{', '.join(c.authors)} ({c.year}). {c.title} (Version {c.version}) [Data set].{link}"
 

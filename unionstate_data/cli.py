@@ -1,6 +1,9 @@
 """The ``unionstate-data`` command: a thin shell over the library, one function per command.
 
-Exit codes: 0 success, 1 the data is invalid (or differs from what is expected), 2 usage error.
+Exit codes: 0 success, 1 the data is invalid (or differs from what is expected, or a command
+failed), 2 usage error. Every error the library raises on purpose derives from
+``unionstate_data.Error``; ``main`` catches it once and prints its message, never a traceback.
+Commands import what they need when they run, so that ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ __all__ = ["main"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validator import validate
+    from .validation.validator import validate
 
     _use_jemalloc()
     report = validate(args.path)
@@ -54,7 +57,7 @@ def _use_jemalloc() -> None:
 def cmd_info(args: argparse.Namespace) -> int:
     from ._paths import descriptor_path
     from ._version import get_version
-    from .loaders import table, table_names
+    from .loading.tables import table, table_names
 
     info = {
         "version": get_version(),
@@ -74,7 +77,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from ._paths import checkout_root
     from ._version import get_version
-    from .schema import check_generated, write_generated
+    from .generated import check_generated, write_generated
 
     root = checkout_root()
     if root is None:
@@ -99,15 +102,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .release import BuildError, build
+    from .releases.build import build
 
-    try:
-        release = build(args.out)
-    except BuildError as exc:
-        print(f"build: {exc}", file=sys.stderr)
-        for problem in exc.problems:
-            print(problem.line(), file=sys.stderr)
-        return 1
+    release = build(args.out)
     print(f"built {release.path}")
     for name, entry in release.manifest["files"].items():
         print(f"  {name}  {entry['bytes']} bytes  sha256 {entry['sha256']}")
@@ -119,18 +116,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _publish(release_path: Path) -> int:
     from ._paths import checkout_root
     from ._version import get_version
-    from .registry import publish
-    from .schema import write_generated
+    from .generated import write_generated
+    from .releases.build import publish
 
     root = checkout_root()
     if root is None:
         print("build --publish: run this from a source checkout", file=sys.stderr)
         return 2
-    try:
-        folder = publish(release_path, root)
-    except FileExistsError as exc:
-        print(f"build --publish: {exc}", file=sys.stderr)
-        return 1
+    folder = publish(release_path, root)
     write_generated(root, get_version())
     print(f"published: {folder} (and unionstate_data/registry.json); commit both")
     return 0
@@ -138,25 +131,15 @@ def _publish(release_path: Path) -> int:
 
 def cmd_cite(args: argparse.Namespace) -> int:
     from .citation import cite
-    from .registry import UnknownVersionError
 
-    try:
-        print(cite(args.format, version=args.version, sources=args.sources), end="")
-    except UnknownVersionError as exc:
-        print(f"cite: {exc}", file=sys.stderr)
-        return 1
+    print(cite(args.format, version=args.version, sources=args.sources), end="")
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .archive import UnsafeArchiveError
-    from .diff import diff_packages
+    from .releases.diff import diff_packages
 
-    try:
-        result = diff_packages(args.old, args.new)
-    except (FileNotFoundError, ValueError, UnsafeArchiveError) as exc:
-        print(f"diff: {exc}", file=sys.stderr)
-        return 1
+    result = diff_packages(args.old, args.new)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -165,11 +148,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from .fetching import FetchError, fetch
+    from .loading.fetching import fetch
 
     try:
         path = fetch(args.version, format=args.format, sha256=args.sha256, quiet=args.quiet)
-    except (FetchError, OSError) as exc:  # OSError: e.g. the disk filled up while extracting
+    except OSError as exc:  # e.g. the disk filled up while extracting: say which file
         print(f"fetch: {exc}", file=sys.stderr)
         return 1
     print(path)
@@ -177,17 +160,15 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from .fetching import FetchError
-
     try:
         return _cache_clear(args.version) if args.action == "clear" else _cache_list(args.json)
-    except (FetchError, OSError) as exc:
+    except OSError as exc:  # the cache folder cannot be read or changed: say which
         print(f"cache {args.action}: {exc}", file=sys.stderr)
         return 1
 
 
 def _cache_list(as_json: bool) -> int:
-    from .fetching import cache_dir, cached_releases
+    from .loading.cache import cache_dir, cached_releases
 
     entries = cached_releases()
     if as_json:
@@ -201,7 +182,7 @@ def _cache_list(as_json: bool) -> int:
 
 
 def _cache_clear(version: str | None) -> int:
-    from .fetching import cache_dir, clear_cache
+    from .loading.cache import cache_dir, clear_cache
 
     removed = clear_cache(version)
     for folder in removed:
@@ -212,7 +193,7 @@ def _cache_clear(version: str | None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .fetching import FORMATS  # stdlib imports only: the parser stays fast to build
+    from .loading.cache import FORMATS  # stdlib imports only: the parser stays fast
 
     parser = argparse.ArgumentParser(
         prog="unionstate-data",
@@ -284,13 +265,16 @@ def _version_text() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .loaders import DataError
+    from .errors import BuildError, Error
 
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-    except DataError as exc:  # broken data: the message lists every problem; no traceback
-        print(f"error: {exc}", file=sys.stderr)
+    except Error as exc:  # every error the library raises on purpose: its message, no traceback
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        if isinstance(exc, BuildError):  # a DataError's message lists its problems already
+            for problem in exc.problems:
+                print(problem.line(), file=sys.stderr)
         return 1
     return code
 

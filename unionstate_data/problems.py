@@ -3,15 +3,20 @@
 Every rule has a stable code (the keys of ``RULES``). A problem says what went wrong, where
 (resource, row, field), expected against got, and how to fix it. Rows are numbered as in
 Frictionless: the header is row 1, the first data row is row 2.
+
+Each code names the function that reports it: ``@reports(code, ...)`` on that function records it
+in ``REPORTERS`` when its module is imported (``validation.validator`` imports them all), as a
+Frictionless check lists the errors it can raise. A test fails when a code has no reporter.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from typing import TypeVar
 
-__all__ = ["RULES", "Problem", "Report"]
+__all__ = ["REPORTERS", "RULES", "Problem", "Report", "reports"]
 
 #: Stable rule codes and their titles. Codes are never renamed or reused.
 RULES: dict[str, str] = {
@@ -21,6 +26,7 @@ RULES: dict[str, str] = {
     "file-missing": "A file the descriptor names does not exist",
     "encoding-error": "A file is not valid UTF-8",
     "ragged-row": "A row has more or fewer cells than the header",
+    "parse-error": "A CSV file cannot be parsed (for example a quote is never closed)",
     "blank-row": "A row is empty",
     "missing-column": "A column of the schema is missing from the CSV header",
     "extra-column": "The CSV header has a column the schema does not define",
@@ -50,6 +56,25 @@ RULES: dict[str, str] = {
     "field-evidence-missing": "A field that needs its own evidence has none",
     "dispute-value": "A dispute's chosen value differs from the value the row holds",
 }
+
+
+#: Rule code -> the functions that report it ("module.function"), filled by ``reports``.
+REPORTERS: dict[str, list[str]] = {}
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def reports(*codes: str) -> Callable[[F], F]:
+    """Mark a function as the reporter of ``codes`` (each must be in ``RULES``)."""
+
+    def mark(function: F) -> F:
+        for code in codes:
+            if code not in RULES:
+                raise ValueError(f"unknown rule code {code!r}; add it to problems.RULES")
+            REPORTERS.setdefault(code, []).append(f"{function.__module__}.{function.__qualname__}")
+        return function
+
+    return mark
 
 
 @dataclass(frozen=True, order=True)

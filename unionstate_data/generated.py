@@ -1,9 +1,9 @@
 """Generate the Table Schemas, the descriptor's resources, CITATION.cff and the release registry.
 
-The models (``unionstate_data.models``) are the one source of truth. This module turns each into a
-Frictionless Table Schema (``schemas/{resource}.json``) and into an entry of the ``resources`` of
-``datapackage/datapackage.json``; ``unionstate-data schema --write`` writes them and
-``unionstate-data schema --check`` (and a test) fails when the files on disk drift.
+The models (``unionstate_data.model.tables``) are the one source of truth. This module turns
+each into a Frictionless Table Schema (``schemas/{resource}.json``) and into an entry of the
+``resources`` of ``datapackage/datapackage.json``; ``unionstate-data schema --write`` writes
+them and ``unionstate-data schema --check`` (and a test) fails when the files on disk drift.
 Hand-written package metadata (title, licences, contributors) stays in ``datapackage.json``;
 only ``version`` and ``resources`` are generated.
 """
@@ -16,7 +16,9 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from .models import MODELS, Evidenced, Record
+from .citation import cff_text, load_citation
+from .model.tables import MODELS, Evidenced, Record
+from .releases.registry import generate_registry
 
 __all__ = [
     "EVIDENCE_FIELDS",
@@ -28,6 +30,8 @@ __all__ = [
     "write_generated",
 ]
 
+# The note is part of every schema file, so of the published releases' bytes: it changes with
+# the next data version, which moves it to the models' new home (unionstate_data/model/).
 GENERATED_NOTE = "Generated from unionstate_data/models.py by `unionstate-data schema --write`."
 EVIDENCE_FIELDS = tuple(Evidenced.model_fields)
 _TYPES = {str: "string", int: "integer", bool: "boolean"}
@@ -138,9 +142,6 @@ def descriptor_resources() -> list[dict[str, Any]]:
 
 def _expected_files(root: Path, version: str) -> dict[Path, str]:
     """Every generated file under ``root`` (a checkout), with the text it must have."""
-    from .citation import cff_text, load_citation
-    from .registry import generate_registry
-
     files = {
         root / "schemas" / f"{model.resource}.json": dump_json(table_schema(model))
         for model in MODELS

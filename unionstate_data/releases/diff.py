@@ -15,6 +15,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._arrow import ROW_COLUMN
+from ..archive import safe_extract
+from ..errors import DataError, UsageError
+from ..validation.reading import read_package
+from .layout import csv_zip_name
+from .registry import version_key
+
 __all__ = ["BUMPS", "PackageDiff", "TableDiff", "bump_between", "diff_packages", "open_package"]
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -54,7 +61,7 @@ class PackageDiff:
 
     def lines(self) -> list[str]:
         """A readable report, one line per change."""
-        out = [f"{self.old_version} -> {self.new_version}: needs a {self.bump} version bump"]
+        out = [f"{self.old_version} -> {self.new_version}: {_BUMP_WORDS[self.bump]}"]
         for name, d in self.tables.items():
             if d.empty:
                 continue
@@ -67,6 +74,14 @@ class PackageDiff:
         return out
 
 
+_BUMP_WORDS = {
+    "none": "no change that needs a version bump",
+    "patch": "needs a patch version bump (corrections)",
+    "minor": "needs a minor version bump (additions)",
+    "major": "needs a major version bump (a breaking change)",
+}
+
+
 def _worst(*bumps: str) -> str:
     return max(bumps, key=BUMPS.index, default="none")
 
@@ -74,9 +89,6 @@ def _worst(*bumps: str) -> str:
 @contextmanager
 def open_package(path: Path) -> Iterator[Path]:
     """The datapackage.json of a release folder, a release zip, or a descriptor path."""
-    from .archive import safe_extract
-    from .release import csv_zip_name
-
     path = Path(path)
     if path.is_dir() and not (path / "datapackage.json").is_file():
         zips = sorted(path.glob(csv_zip_name("*")))
@@ -84,7 +96,7 @@ def open_package(path: Path) -> Iterator[Path]:
             yield path / "datapackage" / "datapackage.json"  # a checkout or an unzipped release
             return
         if len(zips) != 1:
-            raise FileNotFoundError(
+            raise DataError(
                 f"{path}: expected one {csv_zip_name('*')} in this release folder, "
                 f"found {len(zips)}"
             )
@@ -96,21 +108,19 @@ def open_package(path: Path) -> Iterator[Path]:
             safe_extract(path, Path(tmp))
             found = sorted(Path(tmp).glob("*/datapackage/datapackage.json"))
             if not found:
-                raise FileNotFoundError(f"{path}: no */datapackage/datapackage.json inside")
+                raise DataError(f"{path}: no */datapackage/datapackage.json inside")
             yield found[0]
     else:
         yield path
 
 
 def _read(descriptor: Path) -> tuple[str | None, dict[str, dict[str, Any]], dict[str, Any]]:
-    """(version, schemas, rows keyed by primary key) of a package; ValueError if unreadable."""
-    from .reading import ROW_COLUMN, read_package
-
+    """(version, schemas, rows keyed by primary key) of a package; DataError if unreadable."""
     raw, problems = read_package(descriptor)
     fatal = [p for p in problems if p.row is None or p.code in ("descriptor-error", "file-missing")]
     if fatal or not raw.resources:
         lines = "; ".join(p.message for p in fatal) or "no resources"
-        raise ValueError(f"cannot compare {descriptor}: {lines}")
+        raise DataError(f"cannot compare {descriptor}: {lines}")
     schemas = {name: r.schema for name, r in raw.resources.items()}
     rows: dict[str, Any] = {}
     for name, resource in raw.resources.items():
@@ -127,22 +137,28 @@ def _schema_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str]
     changes: list[tuple[str, str]] = []
     changes += [(f"column {n} removed", "major") for n in old_fields if n not in new_fields]
     changes += [(f"column {n} added", "minor") for n in new_fields if n not in old_fields]
-    for name in old_fields.keys() & new_fields.keys():
-        a, b = old_fields[name], new_fields[name]
-        if a.get("type") != b.get("type"):
-            changes.append((f"column {name} type {a.get('type')} -> {b.get('type')}", "major"))
-        old_enum = set(a.get("constraints", {}).get("enum", []))
-        new_enum = set(b.get("constraints", {}).get("enum", []))
-        if old_enum - new_enum and old_enum:
-            withdrawn = sorted(old_enum - new_enum)
-            changes.append((f"column {name} no longer allows {withdrawn}", "major"))
-        if new_enum - old_enum and old_enum:
-            changes.append((f"column {name} now allows {sorted(new_enum - old_enum)}", "minor"))
-        if a != b and not changes:
-            changes.append((f"column {name} definition changed", "patch"))
+    for name in sorted(old_fields.keys() & new_fields.keys()):  # sorted: no hash-seed order
+        changes += _column_changes(name, old_fields[name], new_fields[name])
     if old.get("primaryKey") != new.get("primaryKey"):
         changes.append((f"primary key {old.get('primaryKey')} -> {new.get('primaryKey')}", "major"))
     return [text for text, _ in sorted(changes)], _worst(*(bump for _, bump in changes))
+
+
+def _column_changes(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, str]]:
+    """What changed in one column's definition, each change with the bump it needs."""
+    changes: list[tuple[str, str]] = []
+    if a.get("type") != b.get("type"):
+        changes.append((f"column {name} type {a.get('type')} -> {b.get('type')}", "major"))
+    old_enum = set(a.get("constraints", {}).get("enum", []))
+    new_enum = set(b.get("constraints", {}).get("enum", []))
+    if old_enum - new_enum and old_enum:
+        withdrawn = sorted(old_enum - new_enum)
+        changes.append((f"column {name} no longer allows {withdrawn}", "major"))
+    if new_enum - old_enum and old_enum:
+        changes.append((f"column {name} now allows {sorted(new_enum - old_enum)}", "minor"))
+    if a != b and not changes:
+        changes.append((f"column {name} definition changed", "patch"))
+    return changes
 
 
 def _table_diff(old_rows: dict[str, Any], new_rows: dict[str, Any]) -> TableDiff:
@@ -189,13 +205,11 @@ def diff_packages(old: Path, new: Path) -> PackageDiff:
 
 def bump_between(old: str, new: str) -> str:
     """The bump from version ``old`` to ``new`` (none, patch, minor, major)."""
-    from .registry import version_key
-
     a, b = version_key(old), version_key(new)
     if b == a:
         return "none"
     if b < a:
-        raise ValueError(f"version {new} is older than {old}")
+        raise UsageError(f"version {new} is older than {old}")
     if b[0] != a[0]:
         return "major"
     return "minor" if b[1] != a[1] else "patch"

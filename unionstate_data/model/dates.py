@@ -5,27 +5,26 @@ date is turned into the first and last day it can mean (``lower``/``upper``) plu
 Two partial dates are *certainly* out of order only when the last day the earlier one can mean
 falls before the first day the later one can mean.
 
-The column-wise functions here work on pyarrow arrays; pyarrow is imported inside them so that
-``import unionstate_data`` stays light.
+The column-wise functions here work on pyarrow arrays (``column_bounds``); ``bounds`` is the
+same for one Python string.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import pyarrow as pa
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["PARTIAL_DATE_PATTERN", "PRECISIONS", "bounds", "column_bounds", "is_calendar_date"]
+from .._arrow import literal
+from .fields import PARTIAL_DATE_PATTERN
 
-#: Shape of a partial date (the calendar is checked separately).
-PARTIAL_DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+__all__ = ["bounds", "column_bounds", "is_calendar_date"]
+
 _FULL = re.compile(PARTIAL_DATE_PATTERN)
 _DAY = dt.timedelta(days=1)
-#: Precision by string length.
-PRECISIONS = {4: "year", 7: "month", 10: "day"}
 
 
 def is_calendar_date(value: str) -> bool:
@@ -64,9 +63,6 @@ def column_bounds(values: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
     A column holds few distinct dates (some 37,000 days a century): the bounds are computed once
     per distinct value, then spread to the rows by index.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     values = pc.cast(values, pa.string())
     distinct = pc.unique(values)
     where = pc.index_in(values, value_set=distinct)
@@ -74,11 +70,6 @@ def column_bounds(values: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
 
 
 def _distinct_bounds(values: pa.Array) -> dict[str, Any]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .reading import literal
-
     length = pc.utf8_length(values)
     shaped = pc.match_substring_regex(values, f"^(?:{PARTIAL_DATE_PATTERN})$")
     values = pc.if_else(shaped, values, literal(None, pa.string()))
@@ -133,21 +124,11 @@ def _join_ymd(year: Any, month: Any) -> Any:
 
     The year stays text: a number printed back loses its leading zeros (``1-02-01`` for year 1).
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .reading import literal
-
     month_text = pc.utf8_lpad(pc.cast(month, pa.string()), 2, "0")
     return pc.binary_join_element_wise(year, month_text, literal("01"), literal("-"))
 
 
 def _to_date(text: Any) -> Any:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .reading import literal
-
     stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
     # strptime rolls 1995-02-30 over to 1995-03-02: keep only dates that print back unchanged.
     round_trip = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text)
@@ -155,10 +136,5 @@ def _to_date(text: Any) -> Any:
 
 
 def _day_before(day: Any) -> Any:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from .reading import literal
-
     days = pc.cast(day, pa.int32())
     return pc.cast(pc.subtract(days, literal(1, pa.int32())), pa.date32())

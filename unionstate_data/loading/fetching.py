@@ -2,12 +2,7 @@
 
 A paper cites version 0.2.0; its reader has 0.5.0 installed. ``fetch("0.2.0")`` downloads that
 release's archive, checks its SHA-256 against the one shipped in this package's registry (or one
-the caller gives), extracts it safely and returns the folder. The cache holds, per version::
-
-    v{version}/unionstate-data-{version}-{format}.zip   the verified download
-    v{version}/unionstate-data-{version}-{format}/      the extracted release: fetch() returns it
-        .sha256                                         hash of the archive it was extracted from
-        unionstate-data-{version}/...                   the release's files
+the caller gives), extracts it safely and returns the folder (the cache's layout: ``cache``).
 
 The extracted folder appears only whole: the archive is extracted into a temporary folder beside
 it, which is renamed into place once the archive's hash matched and every entry was written. Its
@@ -21,7 +16,6 @@ so a module ``unionstate_data.fetch`` would replace the function ``unionstate_da
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -30,21 +24,33 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .._files import file_sha256, replace_folder
+from ..archive import safe_extract
+from ..errors import FetchError, UnknownVersionError, UnsafeArchiveError
+from ..releases.layout import release_dir_name, root_folder_name
+from ..releases.registry import known_versions, release_info
+from .cache import (
+    CACHE_DIR_ENV,
+    FORMATS,
+    MARKER,
+    archive_name,
+    cache_dir,
+    cached_sha256,
+    release_folder,
+    version_lock,
+)
 
 __all__ = [
     "BASE_URL_ENV",
     "CACHE_DIR_ENV",
     "DEFAULT_BASE_URL",
     "FORMATS",
-    "CachedRelease",
-    "FetchError",
     "archive_name",
+    "base_url",
     "cache_dir",
-    "cached_releases",
-    "clear_cache",
     "fetch",
     "release_url",
 ]
@@ -55,46 +61,13 @@ __all__ = [
 DEFAULT_BASE_URL = "https://github.com/unionstate-data/unionstate-data/releases/download"
 #: Overrides DEFAULT_BASE_URL (a mirror, a local server).
 BASE_URL_ENV = "UNIONSTATE_DATA_URL"
-#: Overrides the cache folder (default: the user's cache directory, per platformdirs).
-CACHE_DIR_ENV = "UNIONSTATE_DATA_DIR"
-#: Release archive formats, the first one the default.
-FORMATS = ("parquet", "csv")
 
-_MARKER = ".sha256"
-_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # (connect, read) seconds: an unreachable server fails fast, a slow one may still stream.
 _TIMEOUT = (10, 60)
-# Seconds to wait for another process fetching the same version before giving up.
-_LOCK_TIMEOUT = 30 * 60
-
-
-class FetchError(RuntimeError):
-    """A release could not be fetched or verified; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class CachedRelease:
-    """One verified, extracted release in the cache."""
-
-    version: str
-    format: str
-    path: Path
-    sha256: str
-    bytes: int
 
 
 # --- names and places ---------------------------------------------------------------------------
-
-
-def cache_dir() -> Path:
-    """The cache folder: ``$UNIONSTATE_DATA_DIR``, else the user's cache directory."""
-    override = os.environ.get(CACHE_DIR_ENV)
-    if override:
-        return Path(override).expanduser().resolve()
-    import platformdirs  # lazy: nothing is imported until something is fetched
-
-    return Path(platformdirs.user_cache_dir("unionstate-data", appauthor=False))
 
 
 def base_url(override: str | None = None) -> str:
@@ -102,38 +75,9 @@ def base_url(override: str | None = None) -> str:
     return (override or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
 
 
-def archive_name(version: str, format: str = "parquet") -> str:
-    """File name of the release archive of ``version`` in ``format``."""
-    from .release import csv_zip_name, parquet_zip_name
-
-    _check_version(version)
-    if format not in FORMATS:
-        raise FetchError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
-    return csv_zip_name(version) if format == "csv" else parquet_zip_name(version)
-
-
 def release_url(version: str, name: str, base: str | None = None) -> str:
     """Where the release file ``name`` of ``version`` is published."""
-    from .release import release_dir_name
-
     return f"{base_url(base)}/{release_dir_name(version)}/{name}"
-
-
-def _check_version(version: str) -> None:
-    # The version becomes part of paths in the cache: accept nothing but X.Y.Z.
-    if not _VERSION.fullmatch(version):
-        raise FetchError(f"{version!r} is not a version: give X.Y.Z, for example 0.1.0")
-
-
-def _version_dir(version: str) -> Path:
-    from .release import release_dir_name
-
-    return cache_dir() / release_dir_name(version)
-
-
-def _folder(version: str, format: str) -> Path:
-    """Where the extracted release of ``version`` in ``format`` lives in the cache."""
-    return _version_dir(version) / archive_name(version, format).removesuffix(".zip")
 
 
 # --- the expected hash ----------------------------------------------------------------------------
@@ -141,8 +85,6 @@ def _folder(version: str, format: str) -> Path:
 
 def _expected_sha256(version: str, name: str, given: str | None, folder: Path) -> tuple[str, str]:
     """(SHA-256 the archive must have, where that hash comes from)."""
-    from .registry import UnknownVersionError, release_info
-
     given = _normalise_sha256(given) if given is not None else None
     try:
         registered: str | None = release_info(version)["files"].get(name)
@@ -163,11 +105,9 @@ def _unregistered_sha256(
     version: str, name: str, given: str | None, folder: Path
 ) -> tuple[str, str]:
     """The hash of a file of a version this installation does not know."""
-    from .registry import known_versions
-
     if given is not None:
         return given, "as you gave it"
-    cached = _cached_sha256(folder)
+    cached = cached_sha256(folder)
     if cached is not None:
         # Fetched before with a hash the caller gave: the hash they vouched for then.
         return cached, f"as given when {folder.name} was first fetched"
@@ -212,12 +152,12 @@ def fetch(
     (or ``$UNIONSTATE_DATA_URL``) replaces the release address; ``quiet`` hides the progress bar.
     A cached release is returned without any network access. Raises FetchError.
     """
-    folder = _folder(version, format)
+    folder = release_folder(version, format)
     expected, source = _expected_sha256(version, folder.name + ".zip", sha256, folder)
-    if _cached_sha256(folder) == expected:
+    if cached_sha256(folder) == expected:
         return folder  # complete and verified: no network
-    with _version_lock(version):
-        if _cached_sha256(folder) != expected:  # another process may have fetched it meanwhile
+    with version_lock(version):
+        if cached_sha256(folder) != expected:  # another process may have fetched it meanwhile
             _fetch_locked(version, folder, expected, source, base_url, quiet)
     return folder
 
@@ -235,42 +175,6 @@ def _fetch_locked(
         # A failed first fetch leaves no empty folder behind to look like a cached version.
         if folder.parent.is_dir() and not any(folder.parent.iterdir()):
             folder.parent.rmdir()
-
-
-def _cached_sha256(folder: Path) -> str | None:
-    """Hash of the archive an extracted folder came from, or None if it is not a whole one."""
-    marker = folder / _MARKER
-    if not marker.is_file():
-        return None
-    return marker.read_text(encoding="utf-8").split(" ", 1)[0]
-
-
-@contextmanager
-def _version_lock(version: str) -> Iterator[None]:
-    """Hold the lock of ``version``: one process at a time downloads or removes it."""
-    from filelock import FileLock, Timeout
-
-    locks = cache_dir() / ".locks"
-    try:
-        locks.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FetchError(
-            f"cannot write to the cache folder {cache_dir()}: {exc}. "
-            f"Set {CACHE_DIR_ENV} to a folder you can write to."
-        ) from exc
-    # Outside the version's folder, so that clearing the cache never deletes a lock in use.
-    lock = FileLock(locks / f"v{version}.lock", timeout=_LOCK_TIMEOUT)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise FetchError(
-            f"another process has held the lock {lock.lock_file} for {_LOCK_TIMEOUT} s while "
-            f"fetching version {version}; wait for it to finish, or stop it, and try again."
-        ) from exc
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def _remove_leftovers(version_dir: Path, version: str) -> None:
@@ -310,16 +214,8 @@ class _HashingDownloader:
     def __call__(self, url: str, output_file: str, pooch: Any, check_only: bool = False) -> Any:
         result = self._http(url, output_file, pooch, check_only=check_only)
         if not check_only:
-            self.received = _file_sha256(Path(output_file))
+            self.received = file_sha256(Path(output_file))
         return result
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _download(url: str, folder: Path, expected: str, source: str, quiet: bool) -> Path:
@@ -396,14 +292,12 @@ def _extract(archive: Path, folder: Path, version: str, expected: str) -> None:
     """Extract the verified ``archive`` into ``folder``: whole, or not at all."""
     from zipfile import BadZipFile
 
-    from .archive import UnsafeArchiveError, safe_extract
-
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         safe_extract(archive, staging)
         _check_layout(staging, archive, version)
-        (staging / _MARKER).write_text(f"{expected}  {archive.name}\n", encoding="utf-8")
-        _move_into_place(staging, folder)
+        (staging / MARKER).write_text(f"{expected}  {archive.name}\n", encoding="utf-8")
+        replace_folder(staging, folder)
     except (UnsafeArchiveError, BadZipFile, FetchError) as exc:
         archive.unlink()  # it matched its hash but cannot be used: keep nothing of it
         raise FetchError(
@@ -417,66 +311,9 @@ def _extract(archive: Path, folder: Path, version: str, expected: str) -> None:
 def _check_layout(staging: Path, archive: Path, version: str) -> None:
     """A release archive holds exactly one folder, named after its version."""
     found = sorted(entry.name for entry in staging.iterdir())
-    wanted = f"unionstate-data-{version}"
+    wanted = root_folder_name(version)
     if found != [wanted] or not (staging / wanted).is_dir():
         raise FetchError(
             f"{archive}: a release of version {version} holds one folder {wanted}/, "
             f"this archive holds {found}; it is not that release."
         )
-
-
-def _move_into_place(staging: Path, folder: Path) -> None:
-    """Rename ``staging`` to ``folder``, replacing an older copy only once the new one is whole."""
-    if not folder.exists():
-        staging.rename(folder)
-        return
-    old = staging.with_name(staging.name + ".old")
-    folder.rename(old)
-    staging.rename(folder)
-    shutil.rmtree(old)
-
-
-# --- the cache ----------------------------------------------------------------------------------
-
-
-def cached_releases() -> list[CachedRelease]:
-    """Every verified, extracted release in the cache, oldest version first."""
-    from .registry import version_key
-
-    root = cache_dir()
-    versions = [p.name[1:] for p in root.glob("v*") if _VERSION.fullmatch(p.name[1:])]
-    found = []
-    for version in sorted(versions, key=version_key):
-        for format in FORMATS:
-            folder = _folder(version, format)
-            digest = _cached_sha256(folder)
-            if digest:
-                found.append(CachedRelease(version, format, folder, digest, _size(folder)))
-    return found
-
-
-def _size(folder: Path) -> int:
-    """Bytes of the extracted release and of the archive kept beside it."""
-    archive = folder.with_name(folder.name + ".zip")
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    files += [archive] if archive.is_file() else []
-    return sum(p.stat().st_size for p in files)
-
-
-def clear_cache(version: str | None = None) -> list[Path]:
-    """Remove the cached releases (of ``version``, or all); the folders removed.
-
-    Only ``v{X.Y.Z}`` folders are removed, each under its lock: the cache folder may have been
-    pointed at a folder that holds other things too.
-    """
-    root = cache_dir()
-    if version is not None:
-        _check_version(version)
-    folders = sorted(p for p in root.glob("v*") if p.is_dir() and _VERSION.fullmatch(p.name[1:]))
-    removed = []
-    for folder in folders:
-        if version in (None, folder.name[1:]):
-            with _version_lock(folder.name[1:]):
-                shutil.rmtree(folder)
-            removed.append(folder)
-    return removed

@@ -3,32 +3,30 @@
 Each published version keeps, in the checkout, ``releases/v{version}/`` with its ``SHA256SUMS``,
 ``manifest.json`` and the CSV zip (so later versions can be compared with it row by row).
 ``unionstate_data/registry.json``, shipped in the package, is generated from those folders
-(``unionstate-data schema --write``) so that an installed package knows the hash of every
-published file without any network access.
+(``unionstate-data schema --write``; ``releases.build.publish`` records a release) so that an
+installed package knows the hash of every published file without any network access.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
+from ..errors import UnknownVersionError
+
 __all__ = [
+    "REGISTRY",
     "UnknownVersionError",
     "generate_registry",
     "known_versions",
     "load_registry",
-    "publish",
     "release_info",
     "version_key",
 ]
 
-_REGISTRY = Path(__file__).with_name("registry.json")
-
-
-class UnknownVersionError(LookupError):
-    """A version that is not in the registry of published releases."""
+#: The registry shipped in the package (generated; see the module docstring).
+REGISTRY = Path(__file__).resolve().parent.parent / "registry.json"
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -36,23 +34,25 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def load_registry() -> dict[str, Any]:
-    """{version: {"date": ..., "files": {name: sha256}}} for every published release."""
-    if not _REGISTRY.is_file():
+def load_registry(path: Path | None = None) -> dict[str, Any]:
+    """{version: {"date": ..., "files": {name: sha256}}} for every published release, from
+    ``path`` (default: the registry shipped in the package)."""
+    path = path or REGISTRY
+    if not path.is_file():
         return {}
-    registry: dict[str, Any] = json.loads(_REGISTRY.read_text(encoding="utf-8"))
+    registry: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return registry
 
 
-def known_versions() -> list[str]:
-    return sorted(load_registry(), key=version_key)
+def known_versions(path: Path | None = None) -> list[str]:
+    return sorted(load_registry(path), key=version_key)
 
 
-def release_info(version: str) -> dict[str, Any]:
+def release_info(version: str, path: Path | None = None) -> dict[str, Any]:
     """The registry entry of ``version``; UnknownVersionError naming the known ones if absent."""
-    registry = load_registry()
+    registry = load_registry(path)
     if version not in registry:
-        known = ", ".join(known_versions()) or "none"
+        known = ", ".join(known_versions(path)) or "none"
         raise UnknownVersionError(
             f"version {version} is not a published release of unionstate-data "
             f"(published: {known}). Check the version, or give the file's SHA-256 yourself."
@@ -73,25 +73,3 @@ def generate_registry(releases: Path) -> dict[str, Any]:
             "files": dict(sorted((name, digest) for digest, name in pairs)),
         }
     return registry
-
-
-def publish(release_path: Path, root: Path) -> Path:
-    """Record a built release in ``root/releases/`` (the checkout); returns the folder."""
-    from .release import csv_zip_name
-
-    manifest = json.loads((release_path / "manifest.json").read_text(encoding="utf-8"))
-    version = manifest["version"]
-    keep = ["SHA256SUMS", "manifest.json", csv_zip_name(version)]
-    folder = root / "releases" / f"v{version}"
-    if folder.exists():
-        changed = [n for n in keep if (folder / n).read_bytes() != (release_path / n).read_bytes()]
-        if changed:
-            raise FileExistsError(
-                f"version {version} is already published with other bytes ({', '.join(changed)}); "
-                "a published version never changes: bump the version in pyproject.toml"
-            )
-        return folder
-    folder.mkdir(parents=True)
-    for name in keep:
-        shutil.copyfile(release_path / name, folder / name)
-    return folder

@@ -12,35 +12,37 @@
 The bytes are reproducible: no timestamps, a fixed order, fixed zip entry times and permissions,
 pinned Parquet writer options. Writing is atomic: everything is written into a temporary folder
 beside the target, checked, then renamed into place.
+
+``publish()`` records a built release in the checkout's ``releases/`` folder, which the registry
+(``releases.registry``) is generated from.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .problems import Problem
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-if TYPE_CHECKING:
-    import pyarrow as pa
+from .._files import replace_folder, sha256, sums_text
+from .._paths import descriptor_path
+from .._version import get_version
+from ..citation import cff_text, load_citation
+from ..errors import BuildError, PublishError
+from ..validation.typed import typed_tables
+from ..validation.validator import validate
+from .datasheet import datasheet
+from .layout import csv_zip_name, parquet_zip_name, release_dir_name, root_folder_name
 
-__all__ = [
-    "ZIP_DATE",
-    "BuildError",
-    "Release",
-    "build",
-    "csv_zip_name",
-    "parquet_zip_name",
-    "release_dir_name",
-    "tool_versions",
-]
+__all__ = ["ZIP_DATE", "BuildError", "Release", "build", "publish", "tool_versions"]
 
 #: Every zip entry gets this time (the earliest a zip can hold) and these permissions.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -59,14 +61,6 @@ PARQUET_OPTIONS: dict[str, Any] = {
 }
 
 
-class BuildError(RuntimeError):
-    """The release could not be built; the message says why and what to do."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
-
-
 @dataclass(frozen=True)
 class Release:
     """A built release: its folder and the manifest written into it."""
@@ -75,26 +69,8 @@ class Release:
     manifest: dict[str, Any]
 
 
-def release_dir_name(version: str) -> str:
-    return f"v{version}"
-
-
-def csv_zip_name(version: str) -> str:
-    return f"unionstate-data-{version}-csv.zip"
-
-
-def parquet_zip_name(version: str) -> str:
-    return f"unionstate-data-{version}-parquet.zip"
-
-
 def tool_versions() -> dict[str, str]:
     """Versions of the tools that determine a release's bytes (recorded in the manifest)."""
-    import zlib
-
-    import pyarrow as pa
-
-    from ._version import get_version
-
     return {
         "unionstate-data": get_version(),
         "pyarrow": pa.__version__,
@@ -104,10 +80,6 @@ def tool_versions() -> dict[str, str]:
 
 def build(out: Path | str = "dist", descriptor: Path | None = None) -> Release:
     """Validate the package, then write its release into ``out/v{version}/`` atomically."""
-    from ._paths import descriptor_path
-    from ._version import get_version
-    from .validator import validate
-
     descriptor = descriptor or descriptor_path()
     report = validate(descriptor)
     if not report.ok:
@@ -130,7 +102,7 @@ def build(out: Path | str = "dist", descriptor: Path | None = None) -> Release:
         staging.mkdir()
         manifest = _write_release(staging, descriptor, meta, version, report.row_counts)
         _verify(staging, manifest)
-        _replace(staging, target)
+        replace_folder(staging, target)
     return Release(path=target, manifest=manifest)
 
 
@@ -151,7 +123,7 @@ def _write_release(
         "version": version,
         "date": meta["created"][:10],
         "files": {
-            name: {"bytes": len(data), "sha256": _sha256(data)} for name, data in files.items()
+            name: {"bytes": len(data), "sha256": sha256(data)} for name, data in files.items()
         },
         "tables": rows,
         "tools": tool_versions(),
@@ -159,13 +131,9 @@ def _write_release(
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     (staging / "manifest.json").write_bytes(manifest_bytes)
     files["manifest.json"] = manifest_bytes
-    sums = "".join(f"{_sha256(data)}  {name}\n" for name, data in sorted(files.items()))
+    sums = sums_text([(sha256(data), name) for name, data in sorted(files.items())])
     (staging / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
     return manifest
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _write_zip(path: Path, entries: dict[str, bytes]) -> bytes:
@@ -203,22 +171,23 @@ def _package_files(descriptor: Path, meta: dict[str, Any]) -> dict[str, Path]:
 
 
 def _extra_files(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -> dict[str, bytes]:
-    """Files every release zip carries beside the data: datasheet, citation, licence."""
-    from .citation import cff_text, load_citation
-    from .datasheet import datasheet
+    """Files every release zip carries beside the data: datasheet, citation, licence.
 
+    Both cite the package being built (its descriptor), not the installed one.
+    """
     licence = descriptor.parent.parent / "LICENSE-DATA"
     if not licence.is_file():
         raise BuildError(f"the data licence {licence} is missing; restore LICENSE-DATA")
+    citation = load_citation(descriptor=descriptor)
     return {
-        "DATASHEET.md": datasheet(descriptor, meta, rows).encode("utf-8"),
-        "CITATION.cff": cff_text(load_citation(descriptor=descriptor)).encode("utf-8"),
+        "DATASHEET.md": datasheet(descriptor, meta, rows, citation).encode("utf-8"),
+        "CITATION.cff": cff_text(citation).encode("utf-8"),
         "LICENSE-DATA": licence.read_bytes(),
     }
 
 
 def _csv_entries(descriptor: Path, version: str, extras: dict[str, bytes]) -> dict[str, bytes]:
-    prefix = f"unionstate-data-{version}/"
+    prefix = f"{root_folder_name(version)}/"
     meta = json.loads(descriptor.read_text(encoding="utf-8"))
     files = _package_files(descriptor, meta)
     entries = {prefix + name: path.read_bytes() for name, path in files.items()}
@@ -229,9 +198,7 @@ def _csv_entries(descriptor: Path, version: str, extras: dict[str, bytes]) -> di
 def _parquet_entries(
     descriptor: Path, meta: dict[str, Any], version: str, extras: dict[str, bytes]
 ) -> dict[str, bytes]:
-    from .loaders import typed_tables
-
-    prefix = f"unionstate-data-{version}/"
+    prefix = f"{root_folder_name(version)}/"
     schemas = {
         r["name"]: json.loads((descriptor.parent / r["schema"]).read_text(encoding="utf-8"))
         for r in meta["resources"]
@@ -251,9 +218,6 @@ def _parquet_entries(
 
 
 def _parquet_bytes(table: pa.Table, schema: dict[str, Any], package_meta: str) -> bytes:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     descriptions = {f["name"]: f.get("description", "") for f in schema["fields"]}
     fields = []
     for field in table.schema:
@@ -282,7 +246,7 @@ def _verify(staging: Path, manifest: dict[str, Any]) -> None:
     """Re-read what was written: every hash matches and every zip is intact."""
     for name, entry in manifest["files"].items():
         data = (staging / name).read_bytes()
-        if _sha256(data) != entry["sha256"]:
+        if sha256(data) != entry["sha256"]:
             raise BuildError(f"{name} changed on disk while building; nothing was published")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             bad = archive.testzip()
@@ -290,12 +254,24 @@ def _verify(staging: Path, manifest: dict[str, Any]) -> None:
                 raise BuildError(f"{name}: entry {bad} is corrupt; nothing was published")
 
 
-def _replace(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``, replacing an older build only once the new one is whole."""
-    if target.exists():
-        old = staging.parent / f"{target.name}.old"
-        target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old)
-    else:
-        staging.rename(target)
+def publish(release_path: Path, root: Path) -> Path:
+    """Record a built release in ``root/releases/`` (the checkout); returns the folder.
+
+    PublishError when the version is already published with other bytes.
+    """
+    manifest = json.loads((release_path / "manifest.json").read_text(encoding="utf-8"))
+    version = manifest["version"]
+    keep = ["SHA256SUMS", "manifest.json", csv_zip_name(version)]
+    folder = root / "releases" / release_dir_name(version)
+    if folder.exists():
+        changed = [n for n in keep if (folder / n).read_bytes() != (release_path / n).read_bytes()]
+        if changed:
+            raise PublishError(
+                f"version {version} is already published with other bytes ({', '.join(changed)}); "
+                "a published version never changes: bump the version in pyproject.toml"
+            )
+        return folder
+    folder.mkdir(parents=True)
+    for name in keep:
+        shutil.copyfile(release_path / name, folder / name)
+    return folder

@@ -6,13 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..citation import Citation, apa
+
 __all__ = ["datasheet"]
 
 
-def datasheet(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -> str:
-    """A Markdown datasheet generated from the descriptor, its schemas and the row counts."""
-    from .citation import cite
-
+def datasheet(
+    descriptor: Path, meta: dict[str, Any], rows: dict[str, int], citation: Citation
+) -> str:
+    """A Markdown datasheet generated from the descriptor, its schemas, the row counts and the
+    citation of the package it describes (built from the same descriptor by the caller)."""
     lines = [
         f"# {meta['title']}",
         "",
@@ -25,7 +28,7 @@ def datasheet(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -> s
         "",
         "## How to cite",
         "",
-        cite("apa").strip(),
+        apa(citation),
         "",
         "## Tables",
     ]

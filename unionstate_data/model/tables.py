@@ -2,22 +2,43 @@
 
 These models are the single source of truth for the schema. The Table Schemas in ``schemas/``
 and the ``resources`` of ``datapackage/datapackage.json`` are generated from them by
-``unionstate_data.schema`` (``unionstate-data schema --write``); a test fails when they drift.
+``unionstate_data.generated`` (``unionstate-data schema --write``); a test fails when they drift.
 
 Conventions
 - IDs are lowercase slugs (``SLUG_PATTERN``) and are never reused.
 - Dates are partial dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) kept at the source's
-  precision; see ``unionstate_data.dates``.
+  precision; see ``unionstate_data.model.dates``.
 - Every row of a content table carries its evidence inline: ``source_id``, a verbatim ``quote``
   and a ``locator`` where there is one. A field whose value comes from another source than the
   row's (a Russian name, an ISO code) needs an ``evidence`` row of its own (``x-field-evidence``).
 """
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .dates import PARTIAL_DATE_PATTERN
+from .fields import (
+    FIELD_EVIDENCE,
+    PARTIAL_DATE,
+    PARTIAL_DATE_PATTERN,
+    SEED_PATH_PATTERN,
+    SHA256_PATTERN,
+    SLUG_PATTERN,
+    UNIQUE,
+)
+from .vocabularies import (
+    ContentResource,
+    EventKind,
+    Language,
+    ParticipantRole,
+    PartyKind,
+    RelationKind,
+    Reliability,
+    SourceKind,
+    Theme,
+    TreatyRole,
+    TreatyScope,
+)
 
 __all__ = [
     "MODELS",
@@ -35,90 +56,15 @@ __all__ = [
     "TreatyRelation",
 ]
 
-SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
-SHA256_PATTERN = r"[0-9a-f]{64}"
-SEED_PATH_PATTERN = r"\.\./seeds/[A-Za-z0-9._-]+\.txt"
-
 Slug = Annotated[str, Field(pattern=f"^{SLUG_PATTERN}$")]
 #: A partial date; ``json_schema_extra`` marks it so schema generation and validation know it.
 PartialDate = Annotated[
-    str, Field(pattern=f"^{PARTIAL_DATE_PATTERN}$", json_schema_extra={"x-partial-date": True})
+    str, Field(pattern=f"^{PARTIAL_DATE_PATTERN}$", json_schema_extra={PARTIAL_DATE: True})
 ]
-
-Reliability = Literal[
-    "official", "state_media", "news", "legal_database", "encyclopedia", "secondary"
-]
-SourceKind = Literal[
-    "article",
-    "treaty_text",
-    "official_statement",
-    "news_report",
-    "encyclopedia_entry",
-    "dataset",
-    "book",
-    "legal_database_entry",
-    "web_page",
-]
-PartyKind = Literal[
-    "state",
-    "former_state",
-    "international_organisation",
-    "supranational_union",
-    "union_body",
-    "political_party",
-    "person",
-]
-TreatyScope = Literal["bilateral", "multilateral"]
-TreatyRole = Literal["signatory", "party", "depositary", "created"]
-RelationKind = Literal["supersedes", "amends", "implements"]
-EventKind = Literal[
-    "signing",
-    "agreement",
-    "referendum",
-    "election",
-    "dissolution",
-    "founding",
-    "summit",
-    "military",
-    "ratification",
-    "entry_into_force",
-    "other",
-]
-ParticipantRole = Literal[
-    "signatory",
-    "organiser",
-    "winner",
-    "candidate",
-    "aggressor",
-    "target",
-    "staging_ground",
-    "participant",
-    "subject",
-    "dissolved",
-    "created",
-]
-Theme = Literal[
-    "sovereignty",
-    "independence",
-    "territorial_integrity",
-    "borders",
-    "citizenship",
-    "customs",
-    "economy",
-    "defence",
-    "security",
-    "foreign_policy",
-    "unification",
-    "institutions",
-    "equality",
-    "language",
-]
-Language = Literal["en", "ru", "be"]
-ContentResource = Literal["parties", "treaties", "events", "clauses"]
 
 
 #: Marks a field whose value needs an evidence row of its own (rule field-evidence-missing).
-_OWN_EVIDENCE: dict[str, Any] = {"x-field-evidence": True}
+_OWN_EVIDENCE: dict[str, Any] = {FIELD_EVIDENCE: True}
 
 
 def _fk(field: str, resource: str, ref_field: str | None = None) -> dict[str, Any]:
@@ -205,7 +151,7 @@ class Party(Evidenced):
         default=None,
         pattern=r"^[A-Z]{3}$",
         description="ISO 3166-1 alpha-3 code.",
-        json_schema_extra={"x-field-evidence": True, "x-unique": True},
+        json_schema_extra={FIELD_EVIDENCE: True, UNIQUE: True},
     )
     cow_code: int | None = Field(
         default=None,
@@ -217,7 +163,7 @@ class Party(Evidenced):
         default=None,
         pattern=r"^Q[1-9][0-9]*$",
         description="Wikidata item ID.",
-        json_schema_extra={"x-field-evidence": True, "x-unique": True},
+        json_schema_extra={FIELD_EVIDENCE: True, UNIQUE: True},
     )
     start: PartialDate | None = Field(
         default=None, description="Date the party came to exist.", json_schema_extra=_OWN_EVIDENCE

@@ -1,0 +1,94 @@
+"""Every rule code has the function that reports it and a test that makes it report.
+
+The consistency and Table Schema faults are injected into generated packages by ``faults.py``
+(run by ``test_validator_properties``); the faults of files and descriptors are here, each
+applied to a copy of the shipped package.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from unionstate_data.problems import REPORTERS, RULES
+from unionstate_data.validation.validator import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+FAULTS_FILE = Path(__file__).with_name("faults.py")
+
+
+def copy_package(root: Path) -> Path:
+    for folder in ("datapackage", "schemas", "seeds"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root / "datapackage" / "datapackage.json"
+
+
+def data(descriptor: Path, table: str) -> Path:
+    return descriptor.parent / "data" / f"{table}.csv"
+
+
+def append(path: Path, text: bytes) -> None:
+    with path.open("ab") as file:
+        file.write(text)
+
+
+def rename_header_column(path: Path, old: str, new: str) -> None:
+    head, _, rest = path.read_bytes().partition(b"\n")
+    columns = head.decode().split(",")
+    columns[columns.index(old)] = new
+    path.write_bytes(",".join(columns).encode() + b"\n" + rest)
+
+
+#: A fault of a file or the descriptor, and the code it must cause.
+FILE_FAULTS: dict[str, Callable[[Path], None]] = {
+    "descriptor-error": lambda d: d.write_text("{", encoding="utf-8"),
+    "schema-error": lambda d: (d.parent.parent / "schemas" / "events.json").write_text("[]"),
+    "file-missing": lambda d: data(d, "clause_themes").unlink(),
+    "encoding-error": lambda d: append(data(d, "clause_themes"), b"caf\xe9,sovereignty\n"),
+    "ragged-row": lambda d: append(data(d, "clause_themes"), b"one-cell-only\n"),
+    "blank-row": lambda d: append(data(d, "clause_themes"), b",\n"),
+    "missing-column": lambda d: rename_header_column(data(d, "clause_themes"), "theme", "topic"),
+    "extra-column": lambda d: rename_header_column(data(d, "clause_themes"), "theme", "topic"),
+    "duplicate-column": lambda d: rename_header_column(
+        data(d, "clause_themes"), "theme", "clause_id"
+    ),
+    "parse-error": lambda d: data(d, "clause_themes").write_bytes(b""),
+}
+
+
+@pytest.mark.parametrize("code", sorted(FILE_FAULTS))
+def test_a_fault_of_a_file_is_reported_with_its_code(code: str, tmp_path: Path) -> None:
+    descriptor = copy_package(tmp_path)
+    FILE_FAULTS[code](descriptor)
+    report = validate(descriptor)
+    assert code in report.codes(), [p.line() for p in report.problems]
+
+
+def codes_the_injected_faults_cause() -> set[str]:
+    """The codes ``faults.py`` returns: the first item of every returned tuple of strings."""
+    found = set()
+    for node in ast.walk(ast.parse(FAULTS_FILE.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+            first = node.value.elts[0] if node.value.elts else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.add(first.value)
+    return found
+
+
+def test_every_rule_code_has_a_function_that_reports_it() -> None:
+    assert set(REPORTERS) == set(RULES)  # validate imported every reporter above
+
+
+def test_every_rule_code_is_caused_by_a_test() -> None:
+    injected = codes_the_injected_faults_cause()
+    assert injected <= set(RULES)
+    assert len(injected) >= 20  # the faults were read
+    assert set(RULES) - injected - set(FILE_FAULTS) == set()
+
+
+def test_the_file_faults_name_only_known_codes() -> None:
+    assert set(FILE_FAULTS) <= set(RULES)

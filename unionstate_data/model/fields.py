@@ -1,0 +1,76 @@
+"""Facts about fields that the models, the schemas and the validator share (standard library).
+
+Patterns of IDs, hashes, stored-source paths and partial dates; the ``x-`` markers the schemas
+carry; and which fields hold quoted text (``quoted_fields``) or repeat from row to row
+(``compact_fields``). The validator reads these from the schemas it is given, never from the
+models, so that it judges a package by its own descriptor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "FIELD_EVIDENCE",
+    "PARTIAL_DATE",
+    "PARTIAL_DATE_PATTERN",
+    "SEED_PATH_PATTERN",
+    "SHA256_PATTERN",
+    "SLUG_PATTERN",
+    "UNIQUE",
+    "compact_fields",
+    "date_fields",
+    "quoted_fields",
+]
+
+SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+SHA256_PATTERN = r"[0-9a-f]{64}"
+SEED_PATH_PATTERN = r"\.\./seeds/[A-Za-z0-9._-]+\.txt"
+#: Shape of a partial date: ``1995``, ``1995-05`` or ``1995-05-14`` (the calendar is checked
+#: separately, see ``model.dates``).
+PARTIAL_DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+
+#: Schema markers: a partial date (gets ``_lower``/``_upper``/``_precision`` columns); a field
+#: whose value needs an evidence row of its own; a field whose values must be unique.
+PARTIAL_DATE = "x-partial-date"
+FIELD_EVIDENCE = "x-field-evidence"
+UNIQUE = "x-unique"
+
+
+def date_fields(schema: dict[str, Any]) -> list[str]:
+    """The partial-date fields of a Table Schema."""
+    return [f["name"] for f in schema["fields"] if f.get(PARTIAL_DATE)]
+
+
+def quoted_fields(resource: str, fields: Sequence[str]) -> list[tuple[str, str]]:
+    """(source field, text field) pairs of a resource: text that must stand verbatim in the
+    stored text of the row's source. ``quote`` goes with ``source_id``, ``{side}_quote`` with
+    ``{side}_source_id``, and a clause's ``text`` (a fragment of its quote) with ``source_id``.
+    """
+    pairs = []
+    for field_ in fields:
+        if field_ == "quote" or field_.endswith("_quote"):
+            source = field_.removesuffix("quote") + "source_id"
+        elif resource == "clauses" and field_ == "text":
+            source = "source_id"
+        else:
+            continue
+        if source in fields:
+            pairs.append((source, field_))
+    return pairs
+
+
+def compact_fields(resource: str, schema: dict[str, Any]) -> set[str]:
+    """The string fields of a resource that compact reading dictionary-encodes: the quoted text
+    and the source fields beside it (``quoted_fields``), locators (``locator``, ``*_locator``)
+    and fields whose values an ``enum`` constraint lists."""
+    strings_ = [f["name"] for f in schema["fields"] if f.get("type", "string") == "string"]
+    chosen = {name for pair in quoted_fields(resource, strings_) for name in pair}
+    chosen |= {f for f in strings_ if f == "locator" or f.endswith("_locator")}
+    chosen |= {
+        f["name"]
+        for f in schema["fields"]
+        if f["name"] in strings_ and "enum" in f.get("constraints", {})
+    }
+    return chosen

@@ -1,0 +1,219 @@
+"""One CSV file to an Arrow table of strings, in parallel blocks, with its ragged rows listed.
+
+Arrow's streaming CSV reader parses the file block by block. Two of its refusals are limits of
+that reader, not faults of the file, and both files are valid CSV: a cell larger than a block
+("straddling object straddles two block boundaries"), and quoted line breaks that the fast
+chunker cannot follow ("CSV parser got out of sync with chunker"). The first is read again with
+blocks as large as the file, the second with the chunker that follows quotes
+(``newlines_in_values``). Any other refusal is a real parse error.
+
+Compact reading (``encoded`` and ``vocabularies``): the ``encoded`` columns are dictionary-encoded
+a slice of rows at a time (``Tuning.slice_bytes``) against one dictionary that grows as the file
+is read, so their plain text is never all in memory. The ``vocabularies`` columns, whose values
+are few, are dictionary-encoded by the reader itself, each block against its own dictionary, and
+the blocks' dictionaries are unified at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .._arrow import integers, literal
+from .tuning import DEFAULT, Tuning
+
+__all__ = ["Parsed", "parse", "row_numbers"]
+
+Ragged = list[tuple[Any, int, int]]
+
+#: Arrow's words for the two reader limits that a second read gets past (see the docstring).
+_TOO_LARGE_A_CELL = "straddling object straddles two block boundaries"
+_OUT_OF_SYNC = "out of sync with chunker"
+
+
+@dataclass
+class Parsed:
+    """What one read of a CSV file gave: its cells, its ragged rows, or Arrow's refusal."""
+
+    table: pa.Table | None
+    ragged: Ragged = field(default_factory=list)
+    error: str | None = None
+
+
+def parse(
+    path: Path,
+    columns: list[str],
+    encoded: Collection[str] = (),
+    *,
+    threads: bool = True,
+    vocabularies: Collection[str] = (),
+    tuning: Tuning = DEFAULT,
+) -> Parsed:
+    """Every cell of ``path`` as a string; rows with the wrong cell count are skipped and listed.
+
+    ``error`` is set only for a real parse error, after the reader's own limits were tried past.
+    """
+    block, newlines = tuning.block_bytes, False
+    while True:
+        parsed = _parse_once(path, columns, encoded, vocabularies, threads, tuning, block, newlines)
+        if parsed.error is None:
+            return parsed
+        if _OUT_OF_SYNC in parsed.error and not newlines:
+            newlines = True
+        elif _TOO_LARGE_A_CELL in parsed.error and (block or 1 << 20) <= path.stat().st_size:
+            block = 2 * max(block or 1 << 20, 1 << 20)
+        else:
+            return parsed
+
+
+def _parse_once(
+    path: Path,
+    columns: list[str],
+    encoded: Collection[str],
+    vocabularies: Collection[str],
+    threads: bool,
+    tuning: Tuning,
+    block: int | None,
+    newlines: bool,
+) -> Parsed:
+    ragged: Ragged = []
+
+    def on_invalid_row(row: Any) -> str:
+        # Called by pyarrow only for rows whose cell count is wrong: record them, keep reading.
+        ragged.append((row.number, row.expected_columns, row.actual_columns))
+        return "skip"
+
+    encoders = {c: _GrowingDictionary() for c in columns if c in encoded}
+    vocabulary = [c for c in columns if c in vocabularies and c not in encoded]
+    try:
+        reader = pacsv.open_csv(
+            str(path),
+            read_options=pacsv.ReadOptions(use_threads=threads, block_size=block),
+            parse_options=pacsv.ParseOptions(
+                invalid_row_handler=on_invalid_row,
+                ignore_empty_lines=False,
+                newlines_in_values=newlines,
+            ),
+            convert_options=_convert_options(columns, vocabulary),
+        )
+        table = _read_slices(reader, encoders, tuning.slice_bytes)
+    except pa.ArrowInvalid as exc:
+        return Parsed(None, ragged, str(exc))
+    table = _finish(table, encoders, vocabulary)
+    return Parsed(table, sorted(ragged, key=lambda r: r[0] or 0))
+
+
+def _convert_options(columns: list[str], vocabulary: list[str]) -> pacsv.ConvertOptions:
+    """Every cell as text, exactly as written (an empty cell is "", never null)."""
+    return pacsv.ConvertOptions(
+        column_types={
+            c: pa.dictionary(pa.int32(), pa.string()) if c in vocabulary else pa.string()
+            for c in columns
+        },
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+
+
+def _read_slices(
+    reader: Any, encoders: dict[str, _GrowingDictionary], slice_bytes: int
+) -> pa.Table:
+    """The reader's batches as one table, the ``encoders`` columns encoded slice by slice.
+
+    Parsing takes one core; a slice is encoded on another thread meanwhile (both release the
+    GIL). One slice at a time, in order: the dictionary grows slice by slice.
+    """
+    slices: list[pa.Table] = []
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    worker = ThreadPoolExecutor(max_workers=1) if encoders else None
+    encoding: Future[pa.Table] | None = None
+    try:
+        for batch in reader:
+            pending.append(batch)
+            held += batch.nbytes
+            if worker is not None and held >= slice_bytes:
+                if encoding is not None:
+                    slices.append(encoding.result())
+                whole = pa.Table.from_batches(pending, reader.schema)
+                encoding = worker.submit(_encode_slice, whole, encoders)
+                pending, held = [], 0
+        if encoding is not None:
+            slices.append(encoding.result())
+    finally:
+        if worker is not None:
+            worker.shutdown()
+    last = pa.Table.from_batches(pending, reader.schema)
+    slices.append(_encode_slice(last, encoders) if encoders else last)
+    return pa.concat_tables(slices)
+
+
+def _finish(
+    table: pa.Table, encoders: dict[str, _GrowingDictionary], vocabulary: list[str]
+) -> pa.Table:
+    """The encoded columns over their final dictionaries; one dictionary per vocabulary."""
+    for column, encoder in encoders.items():
+        at = table.schema.get_field_index(column)
+        table = table.set_column(at, column, encoder.finish(table[column]))
+    if vocabulary:  # one dictionary per column, shared by its chunks
+        unified = pa.table([table[c] for c in vocabulary], names=vocabulary).unify_dictionaries()
+        for column in vocabulary:
+            table = table.set_column(table.schema.get_field_index(column), column, unified[column])
+    if encoders:  # give the freed plain text back before the next file is read
+        pa.default_memory_pool().release_unused()
+    return table
+
+
+class _GrowingDictionary:
+    """One column's dictionary, grown slice by slice: a slice's values are encoded together with
+    the dictionary so far, placed first, so the known values keep their indices (Arrow's hash
+    kernel numbers values in the order it first meets them) and new ones are appended."""
+
+    def __init__(self) -> None:
+        self.values = pa.nulls(0, pa.string())
+
+    def indices(self, strings_: Any) -> Any:
+        """int32 indices of ``strings_`` (a chunked string column) into the grown dictionary."""
+        known = len(self.values)
+        both = pa.chunked_array([self.values, *strings_.chunks], pa.string())
+        encoded = pc.dictionary_encode(both)
+        if not encoded.num_chunks:  # nothing known, nothing read
+            return pa.chunked_array([], pa.int32())
+        values = encoded.chunk(0).dictionary
+        if not values.slice(0, known).equals(self.values):  # the property the design rests on
+            raise RuntimeError("pyarrow's dictionary_encode renumbered known values")
+        self.values = values
+        # Arrow may drop empty chunks: cut the known values off by position, not by chunk.
+        return pa.chunked_array([c.indices for c in encoded.chunks], pa.int32()).slice(known)
+
+    def finish(self, indices: Any) -> Any:
+        """The column's indices, as read, as a dictionary column over the final dictionary."""
+        return pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(chunk, self.values) for chunk in indices.chunks],
+            pa.dictionary(pa.int32(), pa.string()),
+        )
+
+
+def _encode_slice(table: pa.Table, encoders: dict[str, _GrowingDictionary]) -> pa.Table:
+    """``table`` with each encoded column replaced by its indices (``_GrowingDictionary``)."""
+    for column, encoder in encoders.items():
+        at = table.schema.get_field_index(column)
+        table = table.set_column(at, column, encoder.indices(table[column]))
+    return table
+
+
+def row_numbers(count: int, ragged: Ragged) -> Any:
+    """CSV row numbers of the ``count`` rows read: 2, 3, ... without the skipped ones."""
+    total = count + len(ragged)
+    rows = pc.cumulative_sum(pa.repeat(literal(1), total), start=literal(1))
+    if ragged:
+        skipped = integers(number for number, _, _ in ragged)
+        rows = rows.filter(pc.invert(pc.is_in(rows, value_set=skipped)))
+    return rows

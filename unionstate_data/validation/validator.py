@@ -1,0 +1,41 @@
+"""Validate a data package: read it, apply the Table Schema rules, then the consistency rules.
+
+Every problem is collected into one ``Report``; nothing is raised halfway.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .._paths import descriptor_path
+from ..problems import Report
+from .consistency import Context, run_consistency_rules
+from .keys import check_keys
+from .reading import read_package
+from .tuning import DEFAULT, Tuning
+from .typed import type_tables
+
+__all__ = ["validate"]
+
+
+def validate(path: str | Path | None = None, *, tuning: Tuning = DEFAULT) -> Report:
+    """Validate the package whose descriptor is ``path`` (default: the shipped package).
+
+    ``tuning``: how to read and check (``validation.tuning.Tuning``); it never changes the report.
+    """
+    path = Path(path) if path is not None else descriptor_path()
+    report = Report(path=str(path))
+    # Compact: columns whose values repeat dictionary-encoded, each distinct value held once
+    # (see model.fields.compact_fields).
+    raw, problems = read_package(path, compact=True, tuning=tuning)
+    report.extend(problems)
+    tables, problems = type_tables(raw, tuning)
+    report.extend(problems)
+    schemas = {name: resource.schema for name, resource in raw.resources.items()}
+    base = raw.base
+    del raw  # the typed tables share the cells' buffers; the rest of the raw cells can go
+    report.extend(check_keys(tables, schemas, tuning))
+    context = Context(base=base, tables=tables, schemas=schemas, tuning=tuning)
+    report.extend(run_consistency_rules(context))
+    report.row_counts = {name: len(table) for name, table in tables.items()}
+    return report
