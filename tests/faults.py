@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from hypothesis import assume
 from hypothesis import strategies as st
-from strategies import Dataset, Row
+from strategies import Dataset, Row, table_key
 
 Expected = tuple[str, str, int]
 Fault = Callable[[Dataset, st.DataObject], Expected]
@@ -266,7 +266,7 @@ def field_evidence_missing(dataset: Dataset, data: st.DataObject) -> Expected:
     i = _pick(data, dataset, "evidence")
     gone = evidence.pop(i)
     table = dataset.tables[gone["resource_name"]]
-    key = {"parties": "party_id", "treaties": "treaty_id"}[gone["resource_name"]]
+    key = table_key(gone["resource_name"])
     index = next(j for j, row in enumerate(table) if row[key] == gone["record_id"])
     return (
         "field-evidence-missing",
@@ -278,6 +278,13 @@ def field_evidence_missing(dataset: Dataset, data: st.DataObject) -> Expected:
 def dispute_value(dataset: Dataset, data: st.DataObject) -> Expected:
     dataset.tables["disputes"][0]["chosen_value"] = "Nowhere"
     return ("dispute-value", "disputes", dataset.row_number("disputes", 0))
+
+
+def gap_filled(dataset: Dataset, data: st.DataObject) -> Expected:
+    # The gap now names the place of signature of treaty-0, which always holds one.
+    gap = dataset.tables["gaps"][0]
+    gap.update(resource_name="treaties", record_id="treaty-0", field="signed_place")
+    return ("gap-filled", "gaps", dataset.row_number("gaps", 0))
 
 
 FAULTS: dict[str, Fault] = {
@@ -306,6 +313,7 @@ FAULTS: dict[str, Fault] = {
         evidence_target,
         field_evidence_missing,
         dispute_value,
+        gap_filled,
     )
 }
 

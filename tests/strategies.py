@@ -69,6 +69,12 @@ class Dataset:
         return index + 2 if index >= 0 else len(self.tables[table]) + index + 2
 
 
+def table_key(name: str) -> str:
+    """The (single-field) primary key of a table."""
+    key: list[str] = json.loads((SCHEMAS / f"{name}.json").read_text())["primaryKey"]
+    return key[0]
+
+
 def table_fields(name: str) -> list[str]:
     return [f["name"] for f in json.loads((SCHEMAS / f"{name}.json").read_text())["fields"]]
 
@@ -169,9 +175,12 @@ def datasets(draw: st.DrawFn) -> Dataset:
     sources = _sources(draw, quotes)
     parties, evidence = _parties(draw, quotes)
     treaties, treaty_parties, relations, signed_days = _treaties(draw, quotes, parties, evidence)
-    events, participants = _events(draw, quotes, parties, treaties, signed_days)
+    events, participants = _events(draw, quotes, parties, treaties, signed_days, evidence)
+    steps = _treaty_steps(draw, quotes, treaties, treaty_parties, signed_days)
+    holders = _office_holders(draw, quotes, parties, evidence)
     clauses, themes = _clauses(draw, quotes, treaties)
     disputes = _disputes(draw, quotes, treaties)
+    gaps = _gaps(clauses)
     seeds = {}
     for source in sources:
         if source["source_id"] in quotes.seeded:
@@ -187,12 +196,15 @@ def datasets(draw: st.DrawFn) -> Dataset:
             "treaties": treaties,
             "treaty_parties": treaty_parties,
             "treaty_relations": relations,
+            "treaty_steps": steps,
             "events": events,
             "event_participants": participants,
+            "office_holders": holders,
             "clauses": clauses,
             "clause_themes": themes,
             "evidence": evidence,
             "disputes": disputes,
+            "gaps": gaps,
         },
         seeds=seeds,
     )
@@ -312,7 +324,7 @@ def _treaties(draw, quotes, parties, evidence):  # type: ignore[no-untyped-def]
     return treaties, links, relations, days
 
 
-def _events(draw, quotes, parties, treaties, signed_days):  # type: ignore[no-untyped-def]
+def _events(draw, quotes, parties, treaties, signed_days, evidence):  # type: ignore[no-untyped-def]
     events, participants = [], []
     party_ids = [p["party_id"] for p in parties]
     for i in range(draw(st.integers(1, 4))):
@@ -330,6 +342,9 @@ def _events(draw, quotes, parties, treaties, signed_days):  # type: ignore[no-un
         else:
             day = draw(act_days)
         row["date"] = partial(day, draw(precisions))
+        if draw(st.booleans()):  # an event that spans days
+            row["end_date"] = partial(day + dt.timedelta(days=draw(st.integers(0, 9))), "day")
+            evidence.append(_evidence_row(draw, quotes, "events", event_id, "end_date"))
         events.append(row)
         size = 1 if i == 0 else draw(st.integers(0, 3))  # event-0 always has a participant
         for party_id in sorted(draw(st.permutations(party_ids))[:size]):
@@ -363,6 +378,7 @@ def _clauses(draw, quotes, treaties):  # type: ignore[no-untyped-def]
                 "treaty_id": draw(st.sampled_from(treaties))["treaty_id"],
                 "text": text,
                 "language": "en",
+                "text_status": "authentic",
                 "editorial_brackets": "true" if bracketed else "false",
                 **evidence,
             }
@@ -370,6 +386,65 @@ def _clauses(draw, quotes, treaties):  # type: ignore[no-untyped-def]
         for theme in sorted(draw(st.lists(st.sampled_from(THEMES), max_size=2, unique=True))):
             themes.append({"clause_id": clause_id, "theme": theme})
     return clauses, themes
+
+
+STEP_KINDS = ["ratification", "entry_into_force", "exchange_of_ratifications"]
+
+
+def _treaty_steps(draw, quotes, treaties, links, signed_days):  # type: ignore[no-untyped-def]
+    """Some steps after each treaty's signature, for one of its parties or for the whole."""
+    steps = []
+    for treaty, day in zip(treaties, signed_days, strict=True):
+        members = [link["party_id"] for link in links if link["treaty_id"] == treaty["treaty_id"]]
+        for k in range(draw(st.integers(0, 2))):
+            party = draw(st.sampled_from(["", *members]))
+            steps.append(
+                {
+                    "step_id": f"{treaty['treaty_id']}-step-{k}",
+                    "treaty_id": treaty["treaty_id"],
+                    "party_id": party,
+                    "step": draw(st.sampled_from(STEP_KINDS)),
+                    "date": partial(draw(later_day(day)), draw(precisions)),
+                    "act": draw(st.sampled_from(["", "Law No. 1"])),
+                    **quotes.evidence(draw),
+                }
+            )
+    return steps
+
+
+def _office_holders(draw, quotes, parties, evidence):  # type: ignore[no-untyped-def]
+    """One or two terms of office: party-0 holds an office of party-1."""
+    holders = []
+    for k in range(draw(st.integers(1, 2))):
+        holder_id = f"holder-{k}"
+        start = draw(act_days)
+        row = {
+            "holder_id": holder_id,
+            "body_id": parties[1]["party_id"],
+            "office": "Secretary",
+            "person_id": parties[0]["party_id"],
+            "start": partial(start, draw(precisions)),
+            **quotes.evidence(draw),
+        }
+        if draw(st.booleans()):
+            row["end"] = partial(draw(later_day(start)), draw(precisions))
+            evidence.append(_evidence_row(draw, quotes, "office_holders", holder_id, "end"))
+        holders.append(row)
+    return holders
+
+
+def _gaps(clauses):  # type: ignore[no-untyped-def]
+    """A known gap: the article of clause-0, which generated clauses leave empty."""
+    return [
+        {
+            "gap_id": "gap-0",
+            "resource_name": "clauses",
+            "record_id": clauses[0]["clause_id"],
+            "field": "article",
+            "searched": "the article number, in the stored text",
+            "recorded": "2026-12-01",
+        }
+    ]
 
 
 def _disputes(draw, quotes, treaties):  # type: ignore[no-untyped-def]

@@ -32,6 +32,8 @@ PUBLIC = [
     "events",
     "evidence",
     "fetch",
+    "gaps",
+    "office_holders",
     "parties",
     "records",
     "sources",
@@ -40,6 +42,7 @@ PUBLIC = [
     "treaties",
     "treaty_parties",
     "treaty_relations",
+    "treaty_steps",
     "validate",
 ]
 

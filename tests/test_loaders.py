@@ -22,12 +22,15 @@ MODEL_LOADERS = {
     "treaties": usd.treaties,
     "treaty_parties": usd.treaty_parties,
     "treaty_relations": usd.treaty_relations,
+    "treaty_steps": usd.treaty_steps,
     "events": usd.events,
     "event_participants": usd.event_participants,
+    "office_holders": usd.office_holders,
     "clauses": usd.clauses,
     "clause_themes": usd.clause_themes,
     "evidence": usd.evidence,
     "disputes": usd.disputes,
+    "gaps": usd.gaps,
 }
 
 

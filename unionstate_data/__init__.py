@@ -43,6 +43,8 @@ if TYPE_CHECKING:
         event_participants,
         events,
         evidence,
+        gaps,
+        office_holders,
         parties,
         records,
         sources,
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
         treaties,
         treaty_parties,
         treaty_relations,
+        treaty_steps,
     )
     from .problems import Problem, Report
     from .validation.validator import validate
@@ -70,6 +73,8 @@ __all__ = [
     "events",
     "evidence",
     "fetch",
+    "gaps",
+    "office_holders",
     "parties",
     "records",
     "sources",
@@ -78,6 +83,7 @@ __all__ = [
     "treaties",
     "treaty_parties",
     "treaty_relations",
+    "treaty_steps",
     "validate",
 ]
 
@@ -91,6 +97,8 @@ _LAZY = {
             "event_participants",
             "events",
             "evidence",
+            "gaps",
+            "office_holders",
             "parties",
             "records",
             "sources",
@@ -99,6 +107,7 @@ _LAZY = {
             "treaties",
             "treaty_parties",
             "treaty_relations",
+            "treaty_steps",
         ],
         ".loading.tables",
     ),

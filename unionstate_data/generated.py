@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .citation import cff_text, load_citation
-from .model.tables import MODELS, Evidenced, Record
+from .model.base import Evidenced, Record
+from .model.tables import MODELS
 from .releases.registry import generate_registry
 
 __all__ = [
@@ -30,9 +31,9 @@ __all__ = [
     "write_generated",
 ]
 
-# The note is part of every schema file, so of the published releases' bytes: it changes with
-# the next data version, which moves it to the models' new home (unionstate_data/model/).
-GENERATED_NOTE = "Generated from unionstate_data/models.py by `unionstate-data schema --write`."
+GENERATED_NOTE = (
+    "Generated from unionstate_data/model/tables.py by `unionstate-data schema --write`."
+)
 EVIDENCE_FIELDS = tuple(Evidenced.model_fields)
 _TYPES = {str: "string", int: "integer", bool: "boolean"}
 

@@ -52,9 +52,10 @@ RULES: dict[str, str] = {
     "source-hash": "A stored source's SHA-256 does not match",
     "source-seed-pair": "A source has seed_path without sha256, or sha256 without seed_path",
     "editorial-brackets": "The editorial-bracket flag disagrees with the text",
-    "evidence-target": "An evidence or dispute row names a row or field that does not exist",
+    "evidence-target": "An evidence, dispute or gap row names a row or field that does not exist",
     "field-evidence-missing": "A field that needs its own evidence has none",
     "dispute-value": "A dispute's chosen value differs from the value the row holds",
+    "gap-filled": "A known gap names a field that holds a value",
 }
 
 

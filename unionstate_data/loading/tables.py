@@ -27,12 +27,15 @@ if TYPE_CHECKING:
         Event,
         EventParticipant,
         Evidence,
+        Gap,
+        OfficeHolder,
         Party,
         Record,
         Source,
         Treaty,
         TreatyParty,
         TreatyRelation,
+        TreatyStep,
     )
 
 __all__ = [
@@ -42,6 +45,8 @@ __all__ = [
     "event_participants",
     "events",
     "evidence",
+    "gaps",
+    "office_holders",
     "parties",
     "records",
     "sources",
@@ -50,6 +55,7 @@ __all__ = [
     "treaties",
     "treaty_parties",
     "treaty_relations",
+    "treaty_steps",
 ]
 
 R = TypeVar("R", bound="Record")
@@ -229,3 +235,25 @@ def disputes(version: str | None = None) -> list[Dispute]:
     from ..model.tables import Dispute
 
     return records(Dispute, version)
+
+
+def treaty_steps(version: str | None = None) -> list[TreatyStep]:
+    """Each treaty's signature, ratifications, entry into force, end: overall or per party.
+    ``version``: see ``table``."""
+    from ..model.tables import TreatyStep
+
+    return records(TreatyStep, version)
+
+
+def office_holders(version: str | None = None) -> list[OfficeHolder]:
+    """Who held an office of a body, from when to when. ``version``: see ``table``."""
+    from ..model.tables import OfficeHolder
+
+    return records(OfficeHolder, version)
+
+
+def gaps(version: str | None = None) -> list[Gap]:
+    """Facts searched for and not found: unknown, not absent. ``version``: see ``table``."""
+    from ..model.tables import Gap
+
+    return records(Gap, version)

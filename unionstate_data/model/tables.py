@@ -13,21 +13,14 @@ Conventions
   row's (a Russian name, an ISO code) needs an ``evidence`` row of its own (``x-field-evidence``).
 """
 
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from .fields import (
-    FIELD_EVIDENCE,
-    PARTIAL_DATE,
-    PARTIAL_DATE_PATTERN,
-    SEED_PATH_PATTERN,
-    SHA256_PATTERN,
-    SLUG_PATTERN,
-    UNIQUE,
-)
+from .base import OWN_EVIDENCE, SOURCE_FK, Evidenced, PartialDate, Record, Slug, fk
+from .fields import FIELD_EVIDENCE, SEED_PATH_PATTERN, SHA256_PATTERN, UNIQUE
+from .notes import Dispute, Evidence, Gap
 from .vocabularies import (
-    ContentResource,
     EventKind,
     Language,
     ParticipantRole,
@@ -35,6 +28,8 @@ from .vocabularies import (
     RelationKind,
     Reliability,
     SourceKind,
+    StepKind,
+    TextStatus,
     Theme,
     TreatyRole,
     TreatyScope,
@@ -48,54 +43,16 @@ __all__ = [
     "Event",
     "EventParticipant",
     "Evidence",
+    "Gap",
+    "OfficeHolder",
     "Party",
     "Record",
     "Source",
     "Treaty",
     "TreatyParty",
     "TreatyRelation",
+    "TreatyStep",
 ]
-
-Slug = Annotated[str, Field(pattern=f"^{SLUG_PATTERN}$")]
-#: A partial date; ``json_schema_extra`` marks it so schema generation and validation know it.
-PartialDate = Annotated[
-    str, Field(pattern=f"^{PARTIAL_DATE_PATTERN}$", json_schema_extra={PARTIAL_DATE: True})
-]
-
-
-#: Marks a field whose value needs an evidence row of its own (rule field-evidence-missing).
-_OWN_EVIDENCE: dict[str, Any] = {FIELD_EVIDENCE: True}
-
-
-def _fk(field: str, resource: str, ref_field: str | None = None) -> dict[str, Any]:
-    return {"fields": [field], "reference": {"resource": resource, "fields": [ref_field or field]}}
-
-
-class Record(BaseModel):
-    """Base of every row model: frozen, no unknown fields, and table metadata as class vars."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    resource: ClassVar[str]
-    table_title: ClassVar[str]
-    primary_key: ClassVar[tuple[str, ...]]
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = ()
-
-
-class Evidenced(Record):
-    """A content row: it carries the source, quote and locator that back it."""
-
-    source_id: Slug = Field(description="The source that backs this row (sources.source_id).")
-    quote: str = Field(
-        description="Verbatim text from the source that supports the row, copied character "
-        "for character (editorial brackets kept)."
-    )
-    locator: str | None = Field(
-        default=None, description="Where in the source the quote stands (e.g. 'line 19')."
-    )
-
-
-_SOURCE_FK = _fk("source_id", "sources")
 
 
 class Source(Record):
@@ -134,18 +91,18 @@ class Party(Evidenced):
     resource: ClassVar[str] = "parties"
     table_title: ClassVar[str] = "Parties"
     primary_key: ClassVar[tuple[str, ...]] = ("party_id",)
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (_SOURCE_FK,)
+    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (SOURCE_FK,)
 
     party_id: Slug = Field(description="Stable ID of the party.")
     kind: PartyKind = Field(description="Kind of party.")
     name_en: str = Field(description="Name in English.")
     name_ru: str | None = Field(
-        default=None, description="Name in Russian.", json_schema_extra=_OWN_EVIDENCE
+        default=None, description="Name in Russian.", json_schema_extra=OWN_EVIDENCE
     )
     name_be: str | None = Field(
         default=None,
         description="Name in Belarusian.",
-        json_schema_extra=_OWN_EVIDENCE,
+        json_schema_extra=OWN_EVIDENCE,
     )
     iso3: str | None = Field(
         default=None,
@@ -157,7 +114,7 @@ class Party(Evidenced):
         default=None,
         ge=1,
         description="Correlates of War state number.",
-        json_schema_extra=_OWN_EVIDENCE,
+        json_schema_extra=OWN_EVIDENCE,
     )
     wikidata_id: str | None = Field(
         default=None,
@@ -166,10 +123,10 @@ class Party(Evidenced):
         json_schema_extra={FIELD_EVIDENCE: True, UNIQUE: True},
     )
     start: PartialDate | None = Field(
-        default=None, description="Date the party came to exist.", json_schema_extra=_OWN_EVIDENCE
+        default=None, description="Date the party came to exist.", json_schema_extra=OWN_EVIDENCE
     )
     end: PartialDate | None = Field(
-        default=None, description="Date the party ceased to exist.", json_schema_extra=_OWN_EVIDENCE
+        default=None, description="Date the party ceased to exist.", json_schema_extra=OWN_EVIDENCE
     )
 
 
@@ -179,7 +136,7 @@ class Treaty(Evidenced):
     resource: ClassVar[str] = "treaties"
     table_title: ClassVar[str] = "Treaties"
     primary_key: ClassVar[tuple[str, ...]] = ("treaty_id",)
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (_SOURCE_FK,)
+    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (SOURCE_FK,)
 
     treaty_id: Slug = Field(description="Stable ID of the treaty.")
     name_en: str = Field(
@@ -188,23 +145,24 @@ class Treaty(Evidenced):
     )
     title_en: str | None = Field(
         default=None,
-        description="Official English title.",
-        json_schema_extra=_OWN_EVIDENCE,
+        description="English title as its source gives it: a translation (these treaties were "
+        "concluded in Russian), official only where the source is (see its evidence row).",
+        json_schema_extra=OWN_EVIDENCE,
     )
     title_ru: str | None = Field(
         default=None,
         description="Official Russian title.",
-        json_schema_extra=_OWN_EVIDENCE,
+        json_schema_extra=OWN_EVIDENCE,
     )
     signed: PartialDate = Field(description="Date of signature.")
     signed_place: str | None = Field(
-        default=None, description="Place of signature.", json_schema_extra=_OWN_EVIDENCE
+        default=None, description="Place of signature.", json_schema_extra=OWN_EVIDENCE
     )
     in_force: PartialDate | None = Field(
-        default=None, description="Date of entry into force.", json_schema_extra=_OWN_EVIDENCE
+        default=None, description="Date of entry into force.", json_schema_extra=OWN_EVIDENCE
     )
     ended: PartialDate | None = Field(
-        default=None, description="Date the treaty ended.", json_schema_extra=_OWN_EVIDENCE
+        default=None, description="Date the treaty ended.", json_schema_extra=OWN_EVIDENCE
     )
     scope: TreatyScope = Field(description="Bilateral (exactly two parties) or multilateral.")
 
@@ -216,9 +174,9 @@ class TreatyParty(Evidenced):
     table_title: ClassVar[str] = "Treaty parties"
     primary_key: ClassVar[tuple[str, ...]] = ("treaty_id", "party_id", "role")
     foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (
-        _fk("treaty_id", "treaties"),
-        _fk("party_id", "parties"),
-        _SOURCE_FK,
+        fk("treaty_id", "treaties"),
+        fk("party_id", "parties"),
+        SOURCE_FK,
     )
 
     treaty_id: Slug = Field(description="The treaty (treaties.treaty_id).")
@@ -233,14 +191,43 @@ class TreatyRelation(Evidenced):
     table_title: ClassVar[str] = "Treaty relations"
     primary_key: ClassVar[tuple[str, ...]] = ("treaty_id", "related_treaty_id", "relation")
     foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (
-        _fk("treaty_id", "treaties"),
-        _fk("related_treaty_id", "treaties", "treaty_id"),
-        _SOURCE_FK,
+        fk("treaty_id", "treaties"),
+        fk("related_treaty_id", "treaties", "treaty_id"),
+        SOURCE_FK,
     )
 
     treaty_id: Slug = Field(description="The later treaty (treaties.treaty_id).")
     related_treaty_id: Slug = Field(description="The earlier treaty it relates to.")
     relation: RelationKind = Field(description="How the later treaty relates to the earlier.")
+
+
+class TreatyStep(Evidenced):
+    """A step in a treaty's life, overall or for one party: signature, ratification, entry into
+    force, end, withdrawal, suspension."""
+
+    resource: ClassVar[str] = "treaty_steps"
+    table_title: ClassVar[str] = "Treaty steps"
+    primary_key: ClassVar[tuple[str, ...]] = ("step_id",)
+    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (
+        fk("treaty_id", "treaties"),
+        fk("party_id", "parties"),
+        SOURCE_FK,
+    )
+
+    step_id: Slug = Field(description="Stable ID of the step.")
+    treaty_id: Slug = Field(description="The treaty (treaties.treaty_id).")
+    party_id: Slug | None = Field(
+        default=None,
+        description="The party the step is for (parties.party_id); empty for the treaty as a "
+        "whole.",
+    )
+    step: StepKind = Field(description="Kind of step.")
+    date: PartialDate = Field(description="Date of the step.")
+    act: str | None = Field(
+        default=None,
+        description="The act that took the step, where the source names it (a ratifying law, a "
+        "decree, a resolution).",
+    )
 
 
 class Event(Evidenced):
@@ -249,10 +236,15 @@ class Event(Evidenced):
     resource: ClassVar[str] = "events"
     table_title: ClassVar[str] = "Events"
     primary_key: ClassVar[tuple[str, ...]] = ("event_id",)
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (_fk("treaty_id", "treaties"), _SOURCE_FK)
+    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (fk("treaty_id", "treaties"), SOURCE_FK)
 
     event_id: Slug = Field(description="Stable ID of the event.")
-    date: PartialDate = Field(description="Date of the event.")
+    date: PartialDate = Field(description="Date of the event (its first day, if it spans days).")
+    end_date: PartialDate | None = Field(
+        default=None,
+        description="Last day of an event that spans days (an exercise, a session).",
+        json_schema_extra=OWN_EVIDENCE,
+    )
     kind: EventKind = Field(description="Kind of event.")
     title: str = Field(description="Short title of the event.")
     description: str | None = Field(default=None, description="What happened.")
@@ -268,14 +260,38 @@ class EventParticipant(Evidenced):
     table_title: ClassVar[str] = "Event participants"
     primary_key: ClassVar[tuple[str, ...]] = ("event_id", "party_id", "role")
     foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (
-        _fk("event_id", "events"),
-        _fk("party_id", "parties"),
-        _SOURCE_FK,
+        fk("event_id", "events"),
+        fk("party_id", "parties"),
+        SOURCE_FK,
     )
 
     event_id: Slug = Field(description="The event (events.event_id).")
     party_id: Slug = Field(description="The party (parties.party_id).")
     role: ParticipantRole = Field(description="Role of the party in the event.")
+
+
+class OfficeHolder(Evidenced):
+    """A person holding an office of a body (a State Secretary of the Union State...)."""
+
+    resource: ClassVar[str] = "office_holders"
+    table_title: ClassVar[str] = "Office holders"
+    primary_key: ClassVar[tuple[str, ...]] = ("holder_id",)
+    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (
+        fk("body_id", "parties", "party_id"),
+        fk("person_id", "parties", "party_id"),
+        SOURCE_FK,
+    )
+
+    holder_id: Slug = Field(description="Stable ID of the term of office.")
+    body_id: Slug = Field(description="The body whose office it is (parties.party_id).")
+    office: str = Field(description="The office, in English (for example 'State Secretary').")
+    person_id: Slug = Field(description="The person who held it (parties.party_id).")
+    start: PartialDate = Field(description="Date the term began.")
+    end: PartialDate | None = Field(
+        default=None,
+        description="Date the term ended; empty while it lasts or when no source gives it.",
+        json_schema_extra=OWN_EVIDENCE,
+    )
 
 
 class Clause(Evidenced):
@@ -284,7 +300,7 @@ class Clause(Evidenced):
     resource: ClassVar[str] = "clauses"
     table_title: ClassVar[str] = "Clauses"
     primary_key: ClassVar[tuple[str, ...]] = ("clause_id",)
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (_fk("treaty_id", "treaties"), _SOURCE_FK)
+    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (fk("treaty_id", "treaties"), SOURCE_FK)
 
     clause_id: Slug = Field(description="Stable ID of the clause.")
     treaty_id: Slug = Field(description="The treaty quoted (treaties.treaty_id).")
@@ -293,6 +309,15 @@ class Clause(Evidenced):
         description="The clause text exactly as the source quotes it, with its editorial brackets."
     )
     language: Language = Field(description="Language of the quoted text.")
+    text_status: TextStatus = Field(
+        description="Whether the text is the authentic treaty text or a translation, official "
+        "(published by the parties or a body they sent it to) or unofficial."
+    )
+    translated_by: str | None = Field(
+        default=None,
+        description="Who made the translation (for example 'United Nations (A/54/666)'); empty "
+        "for an authentic text.",
+    )
     editorial_brackets: bool = Field(
         description="True when the text holds editorial insertions in square brackets."
     )
@@ -304,55 +329,10 @@ class ClauseTheme(Record):
     resource: ClassVar[str] = "clause_themes"
     table_title: ClassVar[str] = "Clause themes"
     primary_key: ClassVar[tuple[str, ...]] = ("clause_id", "theme")
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (_fk("clause_id", "clauses"),)
+    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (fk("clause_id", "clauses"),)
 
     clause_id: Slug = Field(description="The clause (clauses.clause_id).")
     theme: Theme = Field(description="Theme from the controlled vocabulary.")
-
-
-class Evidence(Record):
-    """Evidence for one field of one row, where it comes from another source than the row's."""
-
-    resource: ClassVar[str] = "evidence"
-    table_title: ClassVar[str] = "Field evidence"
-    primary_key: ClassVar[tuple[str, ...]] = ("evidence_id",)
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (_SOURCE_FK,)
-
-    evidence_id: Slug = Field(description="Stable ID of the evidence row.")
-    resource_name: ContentResource = Field(description="Table of the row the evidence backs.")
-    record_id: Slug = Field(description="Primary key of the row the evidence backs.")
-    field: str = Field(description="Field of that row the evidence backs.")
-    source_id: Slug = Field(description="The source (sources.source_id).")
-    quote: str = Field(description="Verbatim text from the source that supports the value.")
-    locator: str | None = Field(default=None, description="Where in the source the quote stands.")
-
-
-class Dispute(Record):
-    """A value on which sources disagree: the value chosen, the alternative, both sources, why."""
-
-    resource: ClassVar[str] = "disputes"
-    table_title: ClassVar[str] = "Disputes"
-    primary_key: ClassVar[tuple[str, ...]] = ("dispute_id",)
-    foreign_keys: ClassVar[tuple[dict[str, Any], ...]] = (
-        _fk("chosen_source_id", "sources", "source_id"),
-        _fk("alternative_source_id", "sources", "source_id"),
-    )
-
-    dispute_id: Slug = Field(description="Stable ID of the dispute.")
-    resource_name: ContentResource = Field(description="Table of the disputed row.")
-    record_id: Slug = Field(description="Primary key of the disputed row.")
-    field: str = Field(description="The disputed field.")
-    chosen_value: str = Field(description="The value the dataset holds (must equal the field).")
-    chosen_source_id: Slug = Field(description="The source of the chosen value.")
-    chosen_quote: str = Field(description="Verbatim text of that source giving the chosen value.")
-    chosen_locator: str | None = Field(default=None, description="Where the chosen quote stands.")
-    alternative_value: str = Field(description="The value the other source gives.")
-    alternative_source_id: Slug = Field(description="The source of the alternative value.")
-    alternative_quote: str = Field(description="Verbatim text of that source giving it.")
-    alternative_locator: str | None = Field(
-        default=None, description="Where the alternative quote stands."
-    )
-    rationale: str = Field(description="Why the chosen value was preferred.")
 
 
 #: Every table, parents before the tables that reference them.
@@ -362,10 +342,13 @@ MODELS: tuple[type[Record], ...] = (
     Treaty,
     TreatyParty,
     TreatyRelation,
+    TreatyStep,
     Event,
     EventParticipant,
+    OfficeHolder,
     Clause,
     ClauseTheme,
     Evidence,
     Dispute,
+    Gap,
 )

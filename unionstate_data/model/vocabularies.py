@@ -15,6 +15,8 @@ __all__ = [
     "RelationKind",
     "Reliability",
     "SourceKind",
+    "StepKind",
+    "TextStatus",
     "Theme",
     "TreatyRole",
     "TreatyScope",
@@ -42,6 +44,7 @@ PartyKind = Literal[
     "union_body",
     "political_party",
     "person",
+    "company",
 ]
 TreatyScope = Literal["bilateral", "multilateral"]
 TreatyRole = Literal["signatory", "party", "depositary", "created"]
@@ -89,4 +92,16 @@ Theme = Literal[
     "language",
 ]
 Language = Literal["en", "ru", "be"]
-ContentResource = Literal["parties", "treaties", "events", "clauses"]
+ContentResource = Literal[
+    "parties", "treaties", "treaty_steps", "events", "office_holders", "clauses"
+]
+StepKind = Literal[
+    "signature",
+    "ratification",
+    "exchange_of_ratifications",
+    "entry_into_force",
+    "end",
+    "withdrawal",
+    "suspension",
+]
+TextStatus = Literal["authentic", "official_translation", "unofficial_translation"]

@@ -40,6 +40,8 @@ DATE_PAIRS = (
     ("treaties", "in_force", "ended"),
     ("treaties", "signed", "ended"),
     ("parties", "start", "end"),
+    ("events", "date", "end_date"),
+    ("office_holders", "start", "end"),
 )
 
 
@@ -102,21 +104,28 @@ def rule_supersedes_order(ctx: Context) -> list[Problem]:
 
 @rule("event-before-treaty")
 def rule_event_before_treaty(ctx: Context) -> list[Problem]:
-    """An event that concerns a treaty is not certainly before the treaty's signature."""
-    if not ctx.has("events", "treaty_id", "date", "date_upper") or not ctx.has(
-        "treaties", "treaty_id", *_SIGNED
-    ):
+    """An event or a treaty step that concerns a treaty is not certainly before the treaty's
+    signature."""
+    if not ctx.has("treaties", "treaty_id", *_SIGNED):
         return []
-    events = ctx.tables["events"].select([ROW_COLUMN, "treaty_id", "date", "date_upper"])
-    joined = lookup(events, "treaty_id", ctx.tables["treaties"], "treaty_id", _SIGNED, "treaty_")
-    rows, bad = mask_rows(joined, certainly_before(joined, "date", joined, "treaty_signed"))
+    problems: list[Problem] = []
+    for name, what in (("events", "event"), ("treaty_steps", "step")):
+        if ctx.has(name, "treaty_id", "date", "date_upper"):
+            problems += _before_treaty(ctx, name, what)
+    return problems
+
+
+def _before_treaty(ctx: Context, name: str, what: str) -> list[Problem]:
+    rows = ctx.tables[name].select([ROW_COLUMN, "treaty_id", "date", "date_upper"])
+    joined = lookup(rows, "treaty_id", ctx.tables["treaties"], "treaty_id", _SIGNED, "treaty_")
+    numbers, bad = mask_rows(joined, certainly_before(joined, "date", joined, "treaty_signed"))
     return problems_at(
         "event-before-treaty",
-        "events",
-        rows,
+        name,
+        numbers,
         "date",
         [
-            f"event dated {d!r} concerns {t}, signed {s!r} later; fix the date or treaty_id"
+            f"{what} dated {d!r} concerns {t}, signed {s!r} later; fix the date or treaty_id"
             for d, t, s in flagged_rows(joined, bad, "date", "treaty_id", "treaty_signed")
         ],
     )

@@ -1,5 +1,6 @@
-"""Rules on evidence and disputes: they point at rows and fields that exist, every field that needs
-its own evidence has it, and a dispute's chosen value is the value the row holds."""
+"""Rules on evidence, disputes and known gaps: they point at rows and fields that exist, every
+field that needs its own evidence has it, a dispute's chosen value is the value the row holds,
+and a known gap's field is empty."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ...problems import Problem
 from .base import Context, primary_key, rule
 
 #: Tables whose rows point at one field of one row elsewhere.
-_POINTERS = ("evidence", "disputes")
+_POINTERS = ("evidence", "disputes", "gaps")
 
 
 @rule("evidence-target")
@@ -132,6 +133,41 @@ def rule_dispute_value(ctx: Context) -> list[Problem]:
                 [
                     f"chosen_value is {c!r} but {name}.{column} of {r} holds {h!r}; make them agree"
                     for c, r, h in flagged_rows(joined, bad, "chosen_value", "record_id", "held")
+                ],
+            )
+    return problems
+
+
+@rule("gap-filled")
+def rule_gap_filled(ctx: Context) -> list[Problem]:
+    """A known gap names a field that is empty: a value and a gap cannot both be recorded."""
+    if not ctx.has("gaps", "resource_name", "record_id", "field"):
+        return []
+    gaps = ctx.tables["gaps"]
+    problems: list[Problem] = []
+    for name in pc.unique(gaps["resource_name"].drop_null()).to_pylist():
+        key = primary_key(ctx, name) if name in ctx.tables else None
+        if key is None:
+            continue
+        table = ctx.tables[name]
+        mine = gaps.filter(pc.equal(gaps["resource_name"], literal(name)))
+        for column in pc.unique(mine["field"].drop_null()).to_pylist():
+            if column not in table.column_names:
+                continue  # reported by evidence-target
+            asked = mine.filter(pc.equal(mine["field"], literal(column)))
+            where = pc.index_in(asked["record_id"], value_set=table[key], skip_nulls=True)
+            held = pc.cast(table[column].take(where), pa.string())
+            joined = asked.append_column("held", held)
+            rows, bad = mask_rows(joined, pc.is_valid(joined["held"]))
+            problems += problems_at(
+                "gap-filled",
+                "gaps",
+                rows,
+                "field",
+                [
+                    f"{name}.{column} of {r} holds {h!r}, so it is not unknown; delete the gap "
+                    "or empty the field"
+                    for r, h in flagged_rows(joined, bad, "record_id", "held")
                 ],
             )
     return problems
