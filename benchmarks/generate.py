@@ -522,6 +522,7 @@ def _clauses(rng: np.random.Generator, pool: Pool, count: int, treaties: int) ->
         ),
         "text": text,
         "language": constant("en", count),
+        "text_status": constant("authentic", count),
         "editorial_brackets": pc.if_else(brackets, "true", "false"),
         **pool.evidence(rng, sentence),
     }
@@ -905,6 +906,11 @@ def write_package(package: Package, root: Path) -> Path:
     shutil.copyfile(DESCRIPTOR, descriptor)
     for name, columns in package.tables.items():
         write_csv(root / "datapackage" / "data" / f"{name}.csv", _fields(name), columns)
+    # Tables the generator leaves empty (treaty steps, office holders, gaps): the header only.
+    for resource in json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]:
+        if resource["name"] not in package.tables:
+            header = ",".join(_fields(resource["name"])) + "\n"
+            (root / "datapackage" / resource["path"]).write_text(header, encoding="utf-8")
     for file_name, text in package.seeds.items():
         (root / "seeds" / file_name).write_text(text, encoding="utf-8", newline="\n")
     manifest = {
