@@ -131,3 +131,66 @@ def test_the_readme_coverage_table_gives_the_shipped_row_counts() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     stated = dict(re.findall(r"^\| (\w+) \| +(\d+) \|", readme, flags=re.MULTILINE))
     assert {name: int(n) for name, n in stated.items()} == validate().row_counts
+
+
+# --- evidence that states the date it supports ---------------------------------------------------
+
+#: Dates a row's own quote must state: (table, date field).
+OWN_DATES = [
+    ("events", "date"),
+    ("treaties", "signed"),
+    ("treaty_steps", "date"),
+    ("office_holders", "start"),
+]
+
+
+def states_date(quote: str, date: str) -> bool:
+    """The quote gives the date's year, and for a day-precision date its day too (as digits:
+    "8 December 1999", "08.12.1999", "8 декабря 1999 года")."""
+    text = " ".join(quote.split())
+    parts = date.split("-")
+    if parts[0] not in text:
+        return False
+    if len(parts) < 3:
+        return True
+    rest = text.replace(parts[0], " ")
+    return re.search(rf"(?<!\d)0?{int(parts[2])}(?!\d)", rest) is not None
+
+
+def _dated_quotes() -> list[object]:
+    """(where, date, quote) for every date backed by a row's quote or by its evidence row."""
+    cases = []
+    for table, field in OWN_DATES:
+        key = json.loads((ROOT / "schemas" / f"{table}.json").read_text())["primaryKey"][0]
+        for row in rows(table):
+            where = f"{table}/{row[key]}/{field}"
+            cases.append(pytest.param(row[field], row["quote"], id=where))
+    dated = {
+        (r["name"], f["name"]): json.loads((ROOT / "schemas" / f"{r['name']}.json").read_text())
+        for r in RESOURCES
+        for f in json.loads((ROOT / "schemas" / f"{r['name']}.json").read_text())["fields"]
+        if f.get("x-partial-date") and f.get("x-field-evidence")
+    }
+    values = {}
+    for table, field in dated:
+        key = dated[(table, field)]["primaryKey"][0]
+        values.update({(table, row[key], field): row[field] for row in rows(table)})
+    for evidence in rows("evidence"):
+        value = values.get((evidence["resource_name"], evidence["record_id"], evidence["field"]))
+        if value:
+            where = f"evidence/{evidence['evidence_id']}"
+            cases.append(pytest.param(value, evidence["quote"], id=where))
+    return cases
+
+
+def test_the_date_check_needs_the_year_and_the_day() -> None:
+    assert states_date("On 8 December 1999, the Treaty was signed", "1999-12-08")
+    assert states_date("подписан 08.12.1999", "1999-12-08")
+    assert states_date("in 1999", "1999") and states_date("in December 1999", "1999-12")
+    assert not states_date("On 8 December, the Treaty was signed", "1999-12-08")
+    assert not states_date("In December 1999, the Treaty was signed", "1999-12-08")
+
+
+@pytest.mark.parametrize(("date", "quote"), _dated_quotes())
+def test_every_dated_quote_states_its_year_and_day(date: str, quote: str) -> None:
+    assert states_date(quote, date), f"the quote does not give {date}: {quote[:120]!r}"
