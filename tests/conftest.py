@@ -1,16 +1,10 @@
-"""Shared test set-up: tests/ is importable (strategies, faults); hypothesis profiles."""
+"""Shared test set-up: hypothesis profiles (tests/ is importable: ``pythonpath`` in pyproject)."""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 from hypothesis import HealthCheck, settings
-
-TESTS = Path(__file__).resolve().parent
-if str(TESTS) not in sys.path:
-    sys.path.insert(0, str(TESTS))
 
 # Generated packages are written to disk and validated whole: allow time, skip the speed check.
 settings.register_profile(

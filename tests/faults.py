@@ -13,6 +13,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from strategies import Dataset, Row, table_key
 
+from unionstate_data.problems import FRICTIONLESS_ERRORS
+
 Expected = tuple[str, str, int]
 Fault = Callable[[Dataset, st.DataObject], Expected]
 
@@ -319,12 +321,7 @@ FAULTS: dict[str, Fault] = {
 
 #: Faults Table Schema covers, with the error type Frictionless reports for them.
 TABLE_SCHEMA_FAULTS: dict[str, str] = {
-    "type_error": "type-error",
-    "required": "constraint-error",
-    "enum": "constraint-error",
-    "pattern": "constraint-error",
-    "minimum": "constraint-error",
-    "unique": "unique-error",
-    "primary_key": "primary-key",
-    "foreign_key": "foreign-key",
+    name: FRICTIONLESS_ERRORS[name.replace("_", "-")]
+    for name in FAULTS
+    if name.replace("_", "-") in FRICTIONLESS_ERRORS
 }

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TypeVar
 
-__all__ = ["REPORTERS", "RULES", "Problem", "Report", "reports"]
+__all__ = ["FRICTIONLESS_ERRORS", "REPORTERS", "RULES", "Problem", "Report", "reports"]
 
 #: Stable rule codes and their titles. Codes are never renamed or reused.
 RULES: dict[str, str] = {
@@ -58,6 +58,19 @@ RULES: dict[str, str] = {
     "gap-filled": "A known gap names a field that holds a value",
 }
 
+
+#: The error type Frictionless reports for each code that Table Schema covers too (the others
+#: are this dataset's own rules, which Frictionless does not check).
+FRICTIONLESS_ERRORS: dict[str, str] = {
+    "type-error": "type-error",
+    "required": "constraint-error",
+    "enum": "constraint-error",
+    "pattern": "constraint-error",
+    "minimum": "constraint-error",
+    "unique": "unique-error",
+    "primary-key": "primary-key",
+    "foreign-key": "foreign-key",
+}
 
 #: Rule code -> the functions that report it ("module.function"), filled by ``reports``.
 REPORTERS: dict[str, list[str]] = {}
