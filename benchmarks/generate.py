@@ -167,12 +167,14 @@ class Pool:
         }
 
 
-def build_pool(rng: np.random.Generator, size: int) -> Pool:
-    """Some ``size`` distinct sentences: ``SENTENCES_PER_SOURCE`` per stored source, plus the
-    sentences of one source without stored text; the stored texts hold their sentences."""
-    stored_count = max(4, -(-size // SENTENCES_PER_SOURCE))
+def build_pool(rng: np.random.Generator, size: int, stored_sources: int | None = None) -> Pool:
+    """Some ``size`` distinct sentences: ``SENTENCES_PER_SOURCE`` per stored source (at least
+    four sources), or all of them in ``stored_sources`` sources; plus the sentences of one source
+    without stored text. The stored texts hold their sentences."""
+    stored_count = stored_sources or max(4, -(-size // SENTENCES_PER_SOURCE))
+    sentences = -(-size // stored_count) if stored_sources else SENTENCES_PER_SOURCE
     source_ids = [f"source-{i}" for i in range(stored_count + 1)]
-    per_source = [SENTENCES_PER_SOURCE] * stored_count + [max(20, size // 10)]
+    per_source = [sentences] * stored_count + [max(20, size // 10)]
     words, frequency = vocabulary()
     total = sum(per_source)
     lengths = rng.integers(8, 25, total)
@@ -264,10 +266,11 @@ class Package:
         return index + 2  # the header is row 1
 
 
-def generate(rows: int, seed: int = 0) -> Package:
-    """A consistent package with ``rows`` events and ``rows`` clauses."""
+def generate(rows: int, seed: int = 0, stored_sources: int | None = None) -> Package:
+    """A consistent package with ``rows`` events and ``rows`` clauses; ``stored_sources``: hold
+    the quoted sentences in that many stored texts (``build_pool``)."""
     rng = np.random.default_rng(seed)
-    pool = build_pool(rng, max(200, rows // 10))
+    pool = build_pool(rng, max(200, rows // 10), stored_sources)
     tables: dict[str, Columns] = {"sources": _sources(pool)}
     evidence: list[Columns] = []
     tables["parties"] = _parties(rng, pool, evidence)
@@ -936,9 +939,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder to (re)create")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clean", action="store_true", help="inject no faults")
+    parser.add_argument(
+        "--stored-sources",
+        type=int,
+        help="hold every quoted sentence in this many stored texts (1: one long source); "
+        "the faults need four, so this needs --clean",
+    )
     args = parser.parse_args(argv)
+    if args.stored_sources is not None and not args.clean:
+        parser.error("--stored-sources needs --clean (the faults need the default sources)")
     started = time.perf_counter()
-    package = generate(args.rows, args.seed)
+    package = generate(args.rows, args.seed, args.stored_sources)
     if not args.clean:
         inject_faults(package, args.seed)
     descriptor = write_package(package, args.out)
