@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnknownVersionError
+from .._files import read_sums
+from ..errors import BuildError, UnknownVersionError
 
 __all__ = [
     "REGISTRY",
@@ -66,10 +67,14 @@ def generate_registry(releases: Path) -> dict[str, Any]:
     registry: dict[str, Any] = {}
     for folder in sorted(releases.glob("v*"), key=lambda p: version_key(p.name[1:])):
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        lines = (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-        pairs = (line.split("  ", 1) for line in lines)
+        sums = read_sums(folder / "SHA256SUMS")
+        if sums is None:
+            raise BuildError(
+                f"{folder / 'SHA256SUMS'} is missing or not a sha256sum file; restore it from "
+                "the published release"
+            )
         registry[manifest["version"]] = {
             "date": manifest["date"],
-            "files": dict(sorted((name, digest) for digest, name in pairs)),
+            "files": dict(sorted((name, digest) for digest, name in sums)),
         }
     return registry
