@@ -4,6 +4,8 @@ and a known gap's field is empty."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -102,39 +104,45 @@ def rule_field_evidence(ctx: Context) -> list[Problem]:
     return problems
 
 
-@rule("dispute-value")
-def rule_dispute_value(ctx: Context) -> list[Problem]:
-    """A dispute's chosen value is the value the disputed row holds."""
-    if not ctx.has("disputes", "resource_name", "record_id", "field", "chosen_value"):
-        return []
-    disputes = ctx.tables["disputes"]
-    problems: list[Problem] = []
-    for name in pc.unique(disputes["resource_name"].drop_null()).to_pylist():
+def _held(ctx: Context, pointer: str) -> Iterator[tuple[str, str, pa.Table]]:
+    """For each (table, field) that rows of ``pointer`` (disputes, gaps) name: the table, the
+    field, and those rows with the value the named row holds (``held``, as text; null where the
+    row holds none or does not exist, which evidence-target reports)."""
+    pointers = ctx.tables[pointer]
+    for name in pc.unique(pointers["resource_name"].drop_null()).to_pylist():
         key = primary_key(ctx, name) if name in ctx.tables else None
         if key is None:
             continue
         table = ctx.tables[name]
-        mine = disputes.filter(pc.equal(disputes["resource_name"], literal(name)))
+        mine = pointers.filter(pc.equal(pointers["resource_name"], literal(name)))
         for column in pc.unique(mine["field"].drop_null()).to_pylist():
             if column not in table.column_names:
                 continue  # reported by evidence-target
             asked = mine.filter(pc.equal(mine["field"], literal(column)))
             where = pc.index_in(asked["record_id"], value_set=table[key], skip_nulls=True)
             held = pc.cast(table[column].take(where), pa.string())
-            joined = asked.append_column("held", held).filter(pc.is_valid(where))
-            same = pc.equal(joined["chosen_value"], joined["held"])
-            differs = pc.invert(pc.fill_null(same, literal(False)))
-            rows, bad = mask_rows(joined, differs)
-            problems += problems_at(
-                "dispute-value",
-                "disputes",
-                rows,
-                "chosen_value",
-                [
-                    f"chosen_value is {c!r} but {name}.{column} of {r} holds {h!r}; make them agree"
-                    for c, r, h in flagged_rows(joined, bad, "chosen_value", "record_id", "held")
-                ],
-            )
+            yield name, column, asked.append_column("held", held).filter(pc.is_valid(where))
+
+
+@rule("dispute-value")
+def rule_dispute_value(ctx: Context) -> list[Problem]:
+    """A dispute's chosen value is the value the disputed row holds."""
+    if not ctx.has("disputes", "resource_name", "record_id", "field", "chosen_value"):
+        return []
+    problems: list[Problem] = []
+    for name, column, joined in _held(ctx, "disputes"):
+        same = pc.equal(joined["chosen_value"], joined["held"])
+        rows, bad = mask_rows(joined, pc.invert(pc.fill_null(same, literal(False))))
+        problems += problems_at(
+            "dispute-value",
+            "disputes",
+            rows,
+            "chosen_value",
+            [
+                f"chosen_value is {c!r} but {name}.{column} of {r} holds {h!r}; make them agree"
+                for c, r, h in flagged_rows(joined, bad, "chosen_value", "record_id", "held")
+            ],
+        )
     return problems
 
 
@@ -143,31 +151,18 @@ def rule_gap_filled(ctx: Context) -> list[Problem]:
     """A known gap names a field that is empty: a value and a gap cannot both be recorded."""
     if not ctx.has("gaps", "resource_name", "record_id", "field"):
         return []
-    gaps = ctx.tables["gaps"]
     problems: list[Problem] = []
-    for name in pc.unique(gaps["resource_name"].drop_null()).to_pylist():
-        key = primary_key(ctx, name) if name in ctx.tables else None
-        if key is None:
-            continue
-        table = ctx.tables[name]
-        mine = gaps.filter(pc.equal(gaps["resource_name"], literal(name)))
-        for column in pc.unique(mine["field"].drop_null()).to_pylist():
-            if column not in table.column_names:
-                continue  # reported by evidence-target
-            asked = mine.filter(pc.equal(mine["field"], literal(column)))
-            where = pc.index_in(asked["record_id"], value_set=table[key], skip_nulls=True)
-            held = pc.cast(table[column].take(where), pa.string())
-            joined = asked.append_column("held", held)
-            rows, bad = mask_rows(joined, pc.is_valid(joined["held"]))
-            problems += problems_at(
-                "gap-filled",
-                "gaps",
-                rows,
-                "field",
-                [
-                    f"{name}.{column} of {r} holds {h!r}, so it is not unknown; delete the gap "
-                    "or empty the field"
-                    for r, h in flagged_rows(joined, bad, "record_id", "held")
-                ],
-            )
+    for name, column, joined in _held(ctx, "gaps"):
+        rows, bad = mask_rows(joined, pc.is_valid(joined["held"]))
+        problems += problems_at(
+            "gap-filled",
+            "gaps",
+            rows,
+            "field",
+            [
+                f"{name}.{column} of {r} holds {h!r}, so it is not unknown; delete the gap or "
+                "empty the field"
+                for r, h in flagged_rows(joined, bad, "record_id", "held")
+            ],
+        )
     return problems
