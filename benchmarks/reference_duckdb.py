@@ -1,11 +1,12 @@
 """The DuckDB reference pass (see ``reference.py``): every check is one SQL query.
 
 Each CSV is read as text into a table (``name:raw``; DuckDB keeps the file's row order, so a row's
-``rowid`` + 2 is its CSV row number); a view over it (``name``) holds the typed cells as our
-validator types them (integers and booleans parsed, null where they do not parse) and the
-first and last day of each partial date (``field:lower``, ``field:upper``). The stored texts
-are read with ``read_blob`` and hashed with ``sha256``. All checks run as one UNION ALL query,
-so DuckDB schedules them together.
+``rowid`` + 2 is its CSV row number), then made into the typed table ``name``: the cells as our
+validator types them (integers and booleans parsed, null where they do not parse; the text as
+written in ``field:text``) and the first and last day of each partial date (``field:lower``,
+``field:upper``). A table, not a view: a view would type the cells again in every query. The
+stored texts are read with ``read_blob`` and hashed with ``sha256``. All checks run as one UNION
+ALL query, so that DuckDB schedules them together.
 """
 
 from __future__ import annotations
@@ -309,8 +310,9 @@ def _quotes(con: Connection, package: Package) -> Iterator[str]:
         f"SELECT {ident(s)} AS s, {ident(q)} AS q FROM {ident(r.name)} WHERE {ident(q)} IS NOT NULL"
         for r, s, q in quoted
     )
+    distinct = f"SELECT DISTINCT s, q FROM ({pairs})"
     con.execute(
-        f"CREATE TEMP TABLE missing AS SELECT p.s, p.q FROM (SELECT DISTINCT s, q FROM ({pairs})) p "
+        f"CREATE TEMP TABLE missing AS SELECT p.s, p.q FROM ({distinct}) p "
         "JOIN texts t ON t.source_id = p.s WHERE NOT contains(t.text, normalised(p.q))"
     )
     for r, s, q in quoted:

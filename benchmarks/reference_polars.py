@@ -209,15 +209,12 @@ def _dates(package: Package, frames: Frames) -> Iterator[pl.LazyFrame]:
             rows = rows.join(_dated(frames["treaties"], "signed", "", "treaty_id"), on="treaty_id")
             yield hits("event-before-treaty", name, "date", rows.filter(_before("date", "signed")))
     if package.has("parties", "party_id", "start", "end"):
-        life = frames["parties"].select(
-            "party_id", pl.col("start:lower"), pl.col("end:upper")
-        )
+        life = frames["parties"].select("party_id", pl.col("start:lower"), pl.col("end:upper"))
         for link, key, parent, parent_key, when in ACTS:
             if package.has(link, key, "party_id") and package.has(parent, parent_key, when):
+                dated = _dated(frames[parent], when, "act:", parent_key)
                 acts = frames[link].select("__row__", key, "party_id")
-                acts = acts.join(
-                    _dated(frames[parent], when, "act:", parent_key), left_on=key, right_on=parent_key
-                )
+                acts = acts.join(dated, left_on=key, right_on=parent_key)
                 acts = acts.join(life, on="party_id")
                 bad = _before(f"act:{when}", "start") | _before("end", f"act:{when}")
                 yield hits("party-not-existing", link, "party_id", acts.filter(bad))
@@ -308,7 +305,8 @@ def _quotes(package: Package, frames: Frames, seeds: pl.LazyFrame) -> Iterator[p
 def _brackets(package: Package, frames: Frames) -> Iterator[pl.LazyFrame]:
     if package.has("clauses", "text", "editorial_brackets"):
         bad = pl.col("text").str.contains(BRACKETS) != pl.col("editorial_brackets")
-        yield hits("editorial-brackets", "clauses", "editorial_brackets", frames["clauses"].filter(bad))
+        flagged = frames["clauses"].filter(bad)
+        yield hits("editorial-brackets", "clauses", "editorial_brackets", flagged)
 
 
 def _evidence(package: Package, frames: Frames) -> Iterator[pl.LazyFrame]:

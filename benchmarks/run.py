@@ -1,19 +1,25 @@
-"""Benchmark the validator against Frictionless on generated packages, and time to first data.
+"""Benchmark the validator against Frictionless and two reference passes on generated packages,
+the quote rule's text index, and time to first data.
 
 One command runs everything and writes ``benchmarks/results.md``::
 
     .venv/bin/python benchmarks/run.py --sizes 10k 100k 1M
 
 ``--smoke`` runs the smallest size (1k rows) once, checks that every injected fault is found and
-that a clean package is valid (for both validators), and asserts no timing: CI runs it::
+that a clean package is valid (for every validator), and asserts no timing: CI runs it::
 
     .venv/bin/python benchmarks/run.py --smoke
 
+``--readme`` prints the README's Performance section, made from ``results.md``
+(``_results.readme_section``; ``tests/test_benchmark_results.py`` checks the README against it).
+
 Benchmark 1, for each size: ``generate.py`` writes a package with known faults (``faults.json``);
-``unionstate-data validate PATH --json`` and ``frictionless validate --trusted PATH --json`` run
-as subprocesses on the same package, several times each. Wall time is the median; peak memory
-is the child's maximum resident set size (``os.wait4``). Each validator's report is checked
-against the injected faults of the classes it covers.
+``unionstate-data validate PATH --json``, ``frictionless validate --trusted PATH --json`` and the
+DuckDB and Polars passes (``reference.py duckdb|polars PATH --json``) run as subprocesses on the
+same package, several times each. Wall time is the median; peak memory is the child's maximum
+resident set size (``os.wait4``). Each report is checked against the injected faults of the
+classes its validator covers (Frictionless: those of Table Schema; the others: all), and our
+time is divided by each reference pass's.
 
 Benchmark 2, time to first data, in fresh interpreters (many runs, median), as a researcher
 gets it: the checkout's wheel is built once (``pip wheel``) and installed with ``pip install
@@ -24,6 +30,11 @@ from this interpreter's environment:
 (b) loading every table as typed models against importing the libraries that needs: every
     module outside ``unionstate_data`` that the load imports, found by running it;
 (c) for information, the same load from the checkout, which types the CSVs at first load.
+
+Benchmark 3, one long stored source quoted many times (``--quote-sizes``): a clean package
+whose quotes all stand in one stored text, validated with the quote rule's text index forced
+on and off (``Tuning.plain_search_work``), so that the project can judge whether the index
+earns its code.
 """
 
 from __future__ import annotations
@@ -31,30 +42,34 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from _results import (
+    FRICTIONLESS,
+    OURS,
+    REFERENCES,
+    QuoteCase,
+    Report,
+    Result,
+    Run,
+    readme_section,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
-GIB = 1 << 30
+RESULTS = HERE / "results.md"
 #: Children cache bytecode as after a normal install, even where the caller turned it off:
 #: otherwise every run would compile unionstate_data afresh (an editable install has no .pyc).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-GOAL_SPEEDUP = 25.0  # ours at least this much faster than frictionless at 1M rows
-GOAL_LINEAR = 1.5  # time per row at 1M at most this times the time per row at 100k
-GOAL_MEMORY = GIB  # peak memory of ours at 1M
-GOAL_IMPORT_MS = 15.0  # what `import unionstate_data` may add to `python -c pass`
-GOAL_LOAD_RATIO = 1.25  # loading every table as models, against importing the libraries
 
 LOAD_ALL = "import unionstate_data as usd; [getattr(usd, n)() for n in usd.table_names()]"
 # The goal's baseline, "the import of the libraries it needs", is the import of every module that
@@ -81,14 +96,6 @@ PRINT_MODULES = "\nimport sys\nprint(*[n for n, m in sys.modules.items() if m is
 # --- running a command ---------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    seconds: float
-    peak_bytes: int
-    exit_code: int
-    stdout: Path
-
-
 def measure(command: list[str], stdout: Path) -> Run:
     """Run ``command`` to completion; its wall time and peak resident memory."""
     with stdout.open("wb") as out, stdout.with_suffix(".stderr").open("wb") as err:
@@ -111,37 +118,15 @@ def tool(name: str) -> str:
 # --- benchmark 1: validation ---------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    size: str
-    rows: int
-    validator: str
-    runs: list[Run]
-    expected: list[dict[str, Any]]
-    found: list[dict[str, Any]] = field(default_factory=list)
-    unexpected: list[tuple[Any, ...]] = field(default_factory=list)
-
-    @property
-    def seconds(self) -> float:
-        return statistics.median(r.seconds for r in self.runs)
-
-    @property
-    def peak_bytes(self) -> int:
-        return max(r.peak_bytes for r in self.runs)
-
-    @property
-    def complete(self) -> bool:
-        return len(self.found) == len(self.expected) and not self.unexpected
-
-
-def generate(rows: int, folder: Path, clean: bool = False) -> float:
+def generate(rows: int, folder: Path, *options: str) -> float:
     command = [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--out", str(folder)]
     started = time.perf_counter()
-    subprocess.run([*command, *(["--clean"] if clean else [])], check=True)
+    subprocess.run([*command, *options], check=True)
     return time.perf_counter() - started
 
 
 def our_problems(stdout: Path) -> set[tuple[Any, ...]]:
+    """(code, resource, row) of each problem in a report of ours or of a reference pass."""
     report = json.loads(stdout.read_text(encoding="utf-8"))
     return {(p["code"], p["resource"], p["row"]) for p in report["problems"]}
 
@@ -154,18 +139,25 @@ def frictionless_errors(stdout: Path) -> set[tuple[Any, ...]]:
     return errors
 
 
+def command_for(validator: str, descriptor: Path) -> list[str]:
+    """The command line of ``validator`` (ours, frictionless or a reference pass)."""
+    if validator == OURS:
+        return [tool("unionstate-data"), "validate", str(descriptor), "--json"]
+    if validator == FRICTIONLESS:
+        return [tool("frictionless"), "validate", "--trusted", str(descriptor), "--json"]
+    return [sys.executable, str(HERE / "reference.py"), validator, str(descriptor), "--json"]
+
+
 def validate(
     size: str, folder: Path, validator: str, repeat: int, faults: dict[str, Any]
 ) -> Result:
-    descriptor = str(folder / "datapackage" / "datapackage.json")
-    if validator == "unionstate-data":
-        command = [tool("unionstate-data"), "validate", descriptor, "--json"]
-        expected = faults["faults"]
-        key, read = "code", our_problems
-    else:
-        command = [tool("frictionless"), "validate", "--trusted", descriptor, "--json"]
+    descriptor = folder / "datapackage" / "datapackage.json"
+    if validator == FRICTIONLESS:
         expected = [f for f in faults["faults"] if f["frictionless"]]
         key, read = "frictionless", frictionless_errors
+    else:  # ours and the reference passes: every fault, by our rule codes
+        expected, key, read = faults["faults"], "code", our_problems
+    command = command_for(validator, descriptor)
     runs = [measure(command, folder / f"{validator}-{i}.json") for i in range(repeat)]
     reported = read(runs[0].stdout)
     wanted = {(f[key], f["resource"], f["row"]): f for f in expected}
@@ -183,26 +175,22 @@ def benchmark_size(
     folder = work / size
     seconds = generate(parse_size(size), folder)
     faults = json.loads((folder / "faults.json").read_text(encoding="utf-8"))
-    results = [
-        validate(size, folder, "unionstate-data", repeat, faults),
-        validate(size, folder, "frictionless", frictionless_repeat, faults),
-    ]
+    results = [validate(size, folder, OURS, repeat, faults)]
+    results += [validate(size, folder, name, repeat, faults) for name in REFERENCES]
+    results.append(validate(size, folder, FRICTIONLESS, frictionless_repeat, faults))
     for result in results:
-        print(f"  {size}: {result.validator}: {result.seconds:.2f} s", file=sys.stderr)
+        print(f"  {size}: {result.label}: {result.seconds:.2f} s", file=sys.stderr)
     return results, seconds
 
 
 def check_clean(work: Path) -> list[str]:
-    """A fault-free package: both validators must find nothing."""
+    """A fault-free package: every validator must find nothing."""
     folder = work / "clean"
-    generate(1000, folder, clean=True)
-    descriptor = str(folder / "datapackage" / "datapackage.json")
+    generate(1000, folder, "--clean")
+    descriptor = folder / "datapackage" / "datapackage.json"
     failures = []
-    for name, command in (
-        ("unionstate-data", [tool("unionstate-data"), "validate", descriptor, "--json"]),
-        ("frictionless", [tool("frictionless"), "validate", "--trusted", descriptor, "--json"]),
-    ):
-        run = measure(command, folder / f"{name}.json")
+    for name in (OURS, FRICTIONLESS, *REFERENCES):
+        run = measure(command_for(name, descriptor), folder / f"{name}.json")
         if run.exit_code != 0:
             failures.append(f"{name} reports problems in the clean package ({run.stdout})")
     return failures
@@ -358,193 +346,50 @@ def startup(codes: dict[str, Startup], repeat: int, cwd: Path) -> dict[str, floa
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-# --- report --------------------------------------------------------------------------------------
+# --- benchmark 3: one long stored source quoted many times ---------------------------------------
+
+#: Validate the package ``argv[1]`` with ``plain_search_work=argv[2]``; exit 0 when it is valid.
+QUOTE_CHILD = (
+    "import sys\n"
+    "from unionstate_data.validation.tuning import Tuning\n"
+    "from unionstate_data.validation.validator import validate\n"
+    "report = validate(sys.argv[1], tuning=Tuning(plain_search_work=int(sys.argv[2])))\n"
+    "sys.exit(0 if report.ok else 1)"
+)
+#: plain_search_work for each mode: -1 forces the text index, a huge value the plain search.
+QUOTE_MODES = {"index": -1, "plain": 1 << 62}
 
 
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    with open("/proc/cpuinfo", encoding="utf-8") as info:
-        for line in info:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo", encoding="utf-8") as info:
-        ram = int(next(line for line in info if line.startswith("MemTotal")).split()[1]) * 1024
-    from importlib.metadata import version
+def quote_case(size: str, work: Path, repeat: int) -> tuple[QuoteCase, list[str]]:
+    """Our validator on one long stored source, the index on and off (interleaved runs)."""
+    from generate import parse_size
 
-    return {
-        "CPU": cpu,
-        "cores": str(os.cpu_count()),
-        "RAM": f"{ram / GIB:.1f} GiB",
-        "Python": platform.python_version(),
-        "OS": platform.platform(),
-        "pyarrow": version("pyarrow"),
-        "pydantic": version("pydantic"),
-        "frictionless": version("frictionless"),
-    }
-
-
-def validation_table(results: list[Result]) -> list[str]:
-    lines = [
-        "| size | rows (all tables) | validator | runs | wall time, median (s) | rows/s "
-        "| peak memory (MiB) | injected faults found | unexpected problems |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    folder = work / f"quotes-{size}"
+    generate(parse_size(size), folder, "--clean", "--stored-sources", "1")
+    descriptor = str(folder / "datapackage" / "datapackage.json")
+    runs: dict[str, list[Run]] = {mode: [] for mode in QUOTE_MODES}
+    for attempt in range(repeat):
+        for mode, work_limit in QUOTE_MODES.items():
+            command = [sys.executable, "-c", QUOTE_CHILD, descriptor, str(work_limit)]
+            runs[mode].append(measure(command, folder / f"{mode}-{attempt}.out"))
+    counts = json.loads((folder / "faults.json").read_text(encoding="utf-8"))["row_counts"]
+    text = (folder / "seeds" / "source-0.txt").stat().st_size
+    case = QuoteCase(size, sum(counts.values()), text, runs)
+    failures = [
+        f"quote case at {size}, {mode}: the clean package is not valid ({r.stdout})"
+        for mode, done in runs.items()
+        for r in done
+        if r.exit_code != 0
     ]
-    for r in results:
-        lines.append(
-            f"| {r.size} | {r.rows:,} | {r.validator} | {len(r.runs)} | {r.seconds:.2f} "
-            f"| {r.rows / r.seconds:,.0f} | {r.peak_bytes / 2**20:,.0f} "
-            f"| {len(r.found)} / {len(r.expected)} | {len(r.unexpected)} |"
-        )
-    return lines
-
-
-def goals(results: list[Result], start: dict[str, float]) -> list[tuple[str, str, str, bool]]:
-    ours = {r.size: r for r in results if r.validator == "unionstate-data"}
-    theirs = {r.size: r for r in results if r.validator == "frictionless"}
-    rows: list[tuple[str, str, str, bool]] = []
-    if "1M" in ours:
-        speedup = theirs["1M"].seconds / ours["1M"].seconds
-        rows.append(
-            (
-                "speed at 1M",
-                f">= {GOAL_SPEEDUP:.0f}x frictionless",
-                f"{speedup:.1f}x",
-                speedup >= GOAL_SPEEDUP,
-            )
-        )
-        peak = ours["1M"].peak_bytes
-        rows.append(("peak memory at 1M", "< 1 GiB", f"{peak / GIB:.2f} GiB", peak < GOAL_MEMORY))
-    if "1M" in ours and "100k" in ours:
-        per_row = [ours[s].seconds / ours[s].rows for s in ("100k", "1M")]
-        ratio = per_row[1] / per_row[0]
-        rows.append(
-            (
-                "linear: time per row 1M / 100k",
-                f"<= {GOAL_LINEAR}",
-                f"{ratio:.2f}",
-                ratio <= GOAL_LINEAR,
-            )
-        )
-    every = all(r.complete for r in ours.values())
-    rows.append(
-        ("every injected fault found (ours)", "all, nothing else", "yes" if every else "no", every)
-    )
-    if start:
-        added = (start["import"] - start["pass"]) * 1000
-        rows.append(
-            (
-                "`import unionstate_data` adds",
-                f"<= {GOAL_IMPORT_MS:.0f} ms",
-                f"{added:.1f} ms",
-                added <= GOAL_IMPORT_MS,
-            )
-        )
-        ratio = start["load"] / start["libraries"]
-        rows.append(
-            (
-                "load all tables as models (wheel) / import the libraries it needs",
-                f"<= {GOAL_LOAD_RATIO}",
-                f"{ratio:.2f}",
-                ratio <= GOAL_LOAD_RATIO,
-            )
-        )
-    return rows
-
-
-def report(
-    args: argparse.Namespace,
-    results: list[Result],
-    generated: dict[str, float],
-    start: dict[str, float],
-    codes: dict[str, Startup],
-) -> tuple[str, bool]:
-    lines = ["# Benchmarks", "", "Written by `benchmarks/run.py`; do not edit by hand.", ""]
-    lines += [
-        "Command:",
-        "",
-        "```bash",
-        " ".join([os.path.relpath(sys.executable, ROOT), *sys.argv]),
-        "```",
-        "",
-    ]
-    lines += ["| machine | |", "| --- | --- |"]
-    lines += [f"| {k} | {v} |" for k, v in machine().items()]
-    lines += ["", "## Benchmark 1: validating a generated package", ""]
-    lines += [
-        "Each package has N events and N clauses, 1,000 parties, N/100 treaties, their links and "
-        f"evidence, and {len(results[0].expected) if results else 0} injected faults "
-        "(`benchmarks/generate.py`; `faults.json` lists them). Frictionless is judged on the "
-        "faults Table Schema covers (type, required, enum, pattern, minimum, unique, primary "
-        "and foreign key).",
-        "",
-    ]
-    lines += validation_table(results)
-    lines += [
-        "",
-        "Generating the packages took "
-        + ", ".join(f"{s:.1f} s ({size})" for size, s in generated.items())
-        + ".",
-    ]
-    few = [r for r in results if r.validator == "frictionless" and len(r.runs) < args.repeat]
-    if few:
-        lines += [
-            "",
-            "Frictionless ran fewer times at "
-            + ", ".join(r.size for r in few)
-            + f" ({len(few[0].runs)} run) because one run takes minutes.",
-        ]
-    for r in results:
-        if r.unexpected or len(r.found) < len(r.expected):
-            missed = [f["fault"] for f in r.expected if f not in r.found]
-            lines += [
-                "",
-                f"{r.validator} at {r.size}: missed {missed}; unexpected {r.unexpected[:10]}",
-            ]
-    if start:
-        lines += ["", "## Benchmark 2: time to first data", ""]
-        lines += [
-            f"Fresh interpreter per run, {args.startup_repeat} runs each, interleaved, after a "
-            "warm-up round; bytecode cached as after a normal install; median wall time. "
-            "`unionstate_data` comes from the checkout's wheel, built with `pip wheel` and "
-            "installed with `pip install --no-deps --target`, so it has the pre-typed tables "
-            "(the row marked checkout imports it from the checkout instead, which types the "
-            "CSVs); pyarrow and pydantic come from the benchmark's environment. Every run "
-            "starts outside the checkout.",
-            "",
-        ]
-        lines += [
-            "| `python -c` | unionstate_data from | median (ms) |",
-            "| --- | --- | ---: |",
-        ]
-        for name, code in codes.items():
-            used = code.source if "unionstate_data" in code.code else "(not imported)"
-            lines.append(f"| {code.shown} | {used} | {start[name] * 1000:.1f} |")
-        named = start["load"] / start["libraries_named"]
-        lines += [
-            "",
-            "The goal's baseline is the first libraries row: it imports, in the same order, "
-            "every module outside unionstate_data that loading from the wheel imports, and the "
-            "run fails unless it imports exactly those. What the load costs beyond it is ours: "
-            "building the model classes (and with the first one, pydantic's lookup of plugins "
-            "in every installed distribution's entry points), reading the tables and making "
-            "the rows into models (the row that adds `import unionstate_data.model.tables` stops "
-            "after the classes). The other libraries rows are for information: the imports "
-            "the package names, which leave out what pydantic imports when its first model is "
-            f"built (against them the load costs {named:.2f}x); what loading from the checkout "
-            "imports; and plain `import pydantic`, which loads BaseModel and its machinery "
-            "lazily.",
-        ]
-    checked = goals(results, start)
-    lines += ["", "## Goals", "", "| goal | target | measured | met |", "| --- | --- | --- | --- |"]
-    lines += [f"| {g} | {t} | {m} | {'yes' if ok else '**no**'} |" for g, t, m, ok in checked]
-    return "\n".join(lines) + "\n", all(ok for *_, ok in checked)
+    for mode in QUOTE_MODES:
+        print(f"  quotes {size}: {mode}: {case.seconds(mode):.2f} s", file=sys.stderr)
+    return case, failures
 
 
 # --- main ----------------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", nargs="+", default=["10k", "100k", "1M"])
     parser.add_argument("--smoke", action="store_true", help="1k rows once; assert no timing")
@@ -556,13 +401,33 @@ def main(argv: list[str] | None = None) -> int:
         help="frictionless runs at 1M rows and more (one takes minutes)",
     )
     parser.add_argument("--startup-repeat", type=int, default=30)
+    parser.add_argument(
+        "--quote-sizes",
+        nargs="*",
+        default=["10k", "100k"],
+        help="sizes of benchmark 3 (a plain search of one long text grows with its square)",
+    )
     parser.add_argument("--workdir", type=Path, help="keep the packages here (default: a temp)")
-    parser.add_argument("--output", type=Path, help="default: benchmarks/results.md (not smoke)")
+    parser.add_argument(
+        "--output", type=Path, help="results to write, or with --readme read (default: results.md)"
+    )
+    parser.add_argument(
+        "--readme", action="store_true", help="print the README's Performance section, run nothing"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.repeat, args.frictionless_repeat_large = ["1k"], 1, 1
         args.startup_repeat = min(args.startup_repeat, 5)
-    output = args.output or (None if args.smoke else HERE / "results.md")
+        args.quote_sizes = ["1k"]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    if args.readme:
+        print(readme_section((args.output or RESULTS).read_text(encoding="utf-8")), end="")
+        return 0
+    output = args.output or (None if args.smoke else RESULTS)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="usd-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(HERE))
@@ -577,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
             found, generated[size] = benchmark_size(size, work, args.repeat, fr)
             results += found
         failures = check_clean(work) if args.smoke else []
+        cases = []
+        for size in args.quote_sizes:
+            case, failed = quote_case(size, work, args.repeat)
+            cases.append(case)
+            failures += failed
         installed = install_wheel(work)
         libraries = library_modules(installed, work)
         codes = startup_codes(installed, libraries, work)
@@ -585,12 +455,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    text, met = report(args, results, generated, start, codes)
+    command = " ".join([os.path.relpath(sys.executable, ROOT), *sys.argv])
+    report = Report(
+        command, results, generated, start, codes, cases, args.repeat, args.startup_repeat
+    )
+    text, met = report.markdown()
     print(text)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     failures += [
-        f"{r.validator} at {r.size}: not every injected fault found, or unexpected problems"
+        f"{r.label} at {r.size}: not every injected fault found, or unexpected problems"
         for r in results
         if not r.complete
     ]
