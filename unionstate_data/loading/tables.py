@@ -115,8 +115,12 @@ def _tables(version: str | None) -> dict[str, pa.Table]:
 
 
 def _fingerprint(descriptor: Path) -> Fingerprint:
-    """Size and modification time of the descriptor and of every file it names: the shipped
-    tables are read again when one changes (a CSV edited in a checkout)."""
+    """Size and modification time of the descriptor and of every file it names, in a source
+    checkout: there the shipped tables are read again when one changes (a CSV edited while
+    Python runs). An installed package's files do not change, and its first load checks them
+    against their hashes (``prebuilt``): it is read once per process, with no cost per call."""
+    if _paths.checkout_root() is None:
+        return ()
     files = [descriptor]
     try:
         resources = json.loads(descriptor.read_bytes()).get("resources", [])
