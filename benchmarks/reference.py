@@ -14,8 +14,11 @@ classes ``generate.py`` injects: the Table Schema rules (type, required, pattern
 unique, primary and foreign keys) and the consistency rules (partial dates, treaty parties,
 stored sources and their hashes, verbatim quotes, editorial brackets, evidence and disputes).
 Their parameters come from the package's own schemas where ours reads them there (patterns,
-enums, keys, ``x-partial-date``, ``x-field-evidence``, the seed_path pattern); what ours holds in
-code is held here in the constants below, each naming the module it mirrors.
+enums, keys, ``x-partial-date``, ``x-field-evidence``, the seed_path pattern). The facts that
+``unionstate_data.model.fields`` holds (standard library only, so importing it costs the timed
+passes nothing) are imported from it; what the validator holds in modules that import pyarrow is
+mirrored in the constants below, each naming its module, and ``tests/test_reference.py`` fails
+when a mirror drifts.
 
 The report is JSON in the validator's shape (``problems``: code, resource, row, field; rows as
 Frictionless counts them, the header is row 1); the exit code is 0 when no problem was found.
@@ -37,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from unionstate_data.model.fields import SEED_PATH_PATTERN, quoted_fields
+
 __all__ = ["PASSES", "Package", "Resource", "duckdb_pass", "polars_pass", "quoted_fields"]
 
 #: One problem: (code, resource, row, field).
@@ -44,10 +49,6 @@ Problem = tuple[str, str, int | None, str | None]
 
 # --- what our validator holds in code (mirrored; the schemas hold the rest) ---------------------
 
-#: model.fields.PARTIAL_DATE_PATTERN: the shape of a partial date.
-PARTIAL_DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
-#: model.fields.SEED_PATH_PATTERN: seed_path's pattern when the schema gives none.
-SEED_PATH_PATTERN = r"\.\./seeds/[A-Za-z0-9._-]+\.txt"
 #: validation.typed: an integer cell (at most 18 digits, to fit int64) and the boolean words.
 INTEGER_PATTERN = r"[+-]?[0-9]{1,18}"
 TRUE_VALUES = ("true", "True", "TRUE", "1")
@@ -88,23 +89,6 @@ BRACKETS = r"\[[^\]]*\]"
 #: RE2 and Rust regex: ASCII tab to carriage return, the file/group/record/unit separators,
 #: space, next line, and Unicode's separators (Zs, Zl, Zp).
 WHITESPACE = r"[\t-\r\x{1c}-\x{1f} \x{85}\pZ]+"
-
-
-def quoted_fields(resource: str, fields: list[str]) -> list[tuple[str, str]]:
-    """(source field, text field) pairs whose text must stand in the source's stored text:
-    ``quote`` with ``source_id``, ``{side}_quote`` with ``{side}_source_id``, a clause's
-    ``text`` with ``source_id`` (model.fields.quoted_fields)."""
-    pairs = []
-    for name in fields:
-        if name == "quote" or name.endswith("_quote"):
-            source = name.removesuffix("quote") + "source_id"
-        elif resource == "clauses" and name == "text":
-            source = "source_id"
-        else:
-            continue
-        if source in fields:
-            pairs.append((source, name))
-    return pairs
 
 
 # --- the package as its descriptor and schemas describe it ---------------------------------------

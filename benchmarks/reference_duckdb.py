@@ -23,7 +23,6 @@ from reference import (
     DATED_BY_TREATY,
     FALSE_VALUES,
     INTEGER_PATTERN,
-    PARTIAL_DATE_PATTERN,
     PARTY_ROLES,
     POINTERS,
     QUOTE_CHARS,
@@ -33,6 +32,8 @@ from reference import (
     Problem,
     Resource,
 )
+
+from unionstate_data.model.fields import PARTIAL_DATE_PATTERN
 
 __all__ = ["check"]
 
