@@ -116,9 +116,23 @@ def date_order(dataset: Dataset, data: st.DataObject) -> Expected:
     return ("date-order", "treaties", dataset.row_number("treaties", i))
 
 
+def _reaches(dataset: Dataset, start: str, goal: str) -> bool:
+    """Whether a chain of treaty relations leads from ``start`` to ``goal``."""
+    seen, todo = set(), [start]
+    while todo:
+        treaty = todo.pop()
+        for relation in dataset.tables["treaty_relations"]:
+            if relation["treaty_id"] == treaty and relation["related_treaty_id"] not in seen:
+                seen.add(relation["related_treaty_id"])
+                todo.append(relation["related_treaty_id"])
+    return goal in seen
+
+
 def supersedes_order(dataset: Dataset, data: st.DataObject) -> Expected:
     treaties = dataset.tables["treaties"]  # signature years strictly increase
     donor = treaties[0]
+    # The new relation must close no cycle (that is relation-cycle's fault).
+    assume(not _reaches(dataset, treaties[-1]["treaty_id"], treaties[0]["treaty_id"]))
     row = _append(
         dataset,
         "treaty_relations",
@@ -131,6 +145,22 @@ def supersedes_order(dataset: Dataset, data: st.DataObject) -> Expected:
         },
     )
     return ("supersedes-order", "treaty_relations", row)
+
+
+def relation_cycle(dataset: Dataset, data: st.DataObject) -> Expected:
+    treaty = dataset.tables["treaties"][_pick(data, dataset, "treaties")]
+    row = _append(
+        dataset,
+        "treaty_relations",
+        {
+            "treaty_id": treaty["treaty_id"],
+            "related_treaty_id": treaty["treaty_id"],  # itself: signed the same day, in order
+            "relation": "amends",
+            "source_id": treaty["source_id"],
+            "quote": treaty["quote"],
+        },
+    )
+    return ("relation-cycle", "treaty_relations", row)
 
 
 def event_before_treaty(dataset: Dataset, data: st.DataObject) -> Expected:
@@ -303,6 +333,7 @@ FAULTS: dict[str, Fault] = {
         date_invalid,
         date_order,
         supersedes_order,
+        relation_cycle,
         event_before_treaty,
         party_not_existing,
         bilateral_parties,

@@ -57,6 +57,20 @@ FILE_FAULTS: dict[str, Callable[[Path], None]] = {
         data(d, "clause_themes"), "theme", "clause_id"
     ),
     "parse-error": lambda d: data(d, "clause_themes").write_bytes(b""),
+    "unsafe-path": lambda d: d.write_text(
+        d.read_text(encoding="utf-8").replace('"data/clause_themes.csv"', '"/etc/passwd"'),
+        encoding="utf-8",
+    ),
+    "limit-exceeded": lambda d: data(d, "clause_themes").write_text("x" * (65 << 10) + "\n"),
+}
+
+#: Codes a fault here cannot cause, with the test elsewhere that does (each must exist).
+CAUSED_ELSEWHERE = {
+    # Root reads any file: the test drops to an unprivileged effective user.
+    "file-unreadable": (
+        "test_hostile_validate.py",
+        "test_an_unreadable_file_is_one_problem_naming_it",
+    ),
 }
 
 
@@ -87,7 +101,14 @@ def test_every_rule_code_is_caused_by_a_test() -> None:
     injected = codes_the_injected_faults_cause()
     assert injected <= set(RULES)
     assert len(injected) >= 20  # the faults were read
-    assert set(RULES) - injected - set(FILE_FAULTS) == set()
+    assert set(RULES) - injected - set(FILE_FAULTS) - set(CAUSED_ELSEWHERE) == set()
+
+
+@pytest.mark.parametrize("code", sorted(CAUSED_ELSEWHERE))
+def test_the_tests_that_cause_the_other_codes_exist_and_name_them(code: str) -> None:
+    module, test = CAUSED_ELSEWHERE[code]
+    text = (FAULTS_FILE.parent / module).read_text(encoding="utf-8")
+    assert f"def {test}(" in text and f'"{code}"' in text
 
 
 def test_the_file_faults_name_only_known_codes() -> None:

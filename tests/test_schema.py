@@ -10,6 +10,7 @@ import pytest
 
 from unionstate_data._version import get_version
 from unionstate_data.generated import check_generated, table_schema, write_generated
+from unionstate_data.model.fields import DATASET_TABLES, NON_STRING_FIELDS
 from unionstate_data.model.tables import MODELS, Party, Treaty
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,3 +82,15 @@ def test_model_constraints_become_table_schema_constraints() -> None:
 def test_the_descriptor_version_is_the_package_version() -> None:
     descriptor = json.loads((ROOT / "datapackage" / "datapackage.json").read_text())
     assert descriptor["version"] == get_version()
+
+
+def test_the_validator_knows_the_dataset_tables_and_their_field_types_as_the_models_say() -> None:
+    """``model.fields`` keeps, for the validator (which does not import the models), the tables
+    and their non-string fields; they must be the models'."""
+    assert tuple(model.resource for model in MODELS) == DATASET_TABLES
+    types = {
+        (model.resource, spec["name"]): spec["type"]
+        for model in MODELS
+        for spec in table_schema(model)["fields"]
+    }
+    assert {key: kind for key, kind in types.items() if kind != "string"} == NON_STRING_FIELDS

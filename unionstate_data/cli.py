@@ -276,6 +276,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             for problem in exc.problems:
                 print(problem.line(), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader of the output went away (``| head``): nothing more to say. Python flushes
+        # stdout again at exit and would print a traceback then, so stdout goes to devnull.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return code
 
 

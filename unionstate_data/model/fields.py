@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
+    "DATASET_TABLES",
     "FIELD_EVIDENCE",
+    "NON_STRING_FIELDS",
     "PARTIAL_DATE",
     "PARTIAL_DATE_PATTERN",
     "SEED_PATH_PATTERN",
@@ -21,7 +23,9 @@ __all__ = [
     "UNIQUE",
     "compact_fields",
     "date_fields",
+    "partial_date_type_problems",
     "quoted_fields",
+    "rule_type_problems",
 ]
 
 SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
@@ -36,6 +40,59 @@ PARTIAL_DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 PARTIAL_DATE = "x-partial-date"
 FIELD_EVIDENCE = "x-field-evidence"
 UNIQUE = "x-unique"
+
+
+#: The dataset's tables, which its consistency rules read (``model.tables.MODELS``; a test
+#: checks that the two agree).
+DATASET_TABLES = (
+    "sources",
+    "parties",
+    "treaties",
+    "treaty_parties",
+    "treaty_relations",
+    "treaty_steps",
+    "events",
+    "event_participants",
+    "office_holders",
+    "clauses",
+    "clause_themes",
+    "evidence",
+    "disputes",
+    "gaps",
+)
+#: The fields of those tables that are not strings, with their Table Schema type (a test checks
+#: them against the models).
+NON_STRING_FIELDS = {
+    ("parties", "cow_code"): "integer",
+    ("clauses", "editorial_brackets"): "boolean",
+}
+
+
+def partial_date_type_problems(schema: dict[str, Any]) -> list[str]:
+    """Fields marked as partial dates whose type is not string (their bounds are computed from
+    the text)."""
+    return [
+        f"field {f['name']!r} is marked {PARTIAL_DATE} but has type {f.get('type')!r}; "
+        "a partial date is a string"
+        for f in schema["fields"]
+        if f.get(PARTIAL_DATE) and f.get("type", "string") != "string"
+    ]
+
+
+def rule_type_problems(resource: str, schema: dict[str, Any]) -> list[str]:
+    """Fields of one of the dataset's tables whose type is not the one its consistency rules
+    read (an empty list for any other resource)."""
+    if resource not in DATASET_TABLES:
+        return []
+    problems = []
+    for spec in schema["fields"]:
+        expected = NON_STRING_FIELDS.get((resource, spec["name"]), "string")
+        if spec.get("type", "string") != expected:
+            problems.append(
+                f"field {spec['name']!r} has type {spec.get('type')!r}, but the dataset's "
+                f"rules read {resource}.{spec['name']} as {expected}; give it type {expected!r}"
+            )
+    return problems
 
 
 def date_fields(schema: dict[str, Any]) -> list[str]:

@@ -12,13 +12,13 @@ from collections.abc import Callable
 import pyarrow as pa
 
 from ..problems import Problem
-from .rules import dates, evidence, parties, quotes, sources
+from .rules import dates, evidence, parties, quotes, relations, sources
 from .rules.base import RULE_FUNCTIONS, Context, Rule
 
 __all__ = ["FAMILIES", "LONGEST", "Context", "ordered_rules", "run_consistency_rules", "run_rule"]
 
 #: The rule families, in the order their rules run.
-FAMILIES = (dates, parties, sources, quotes, evidence)
+FAMILIES = (dates, relations, parties, sources, quotes, evidence)
 #: The rule that takes longest on a large package (it searches every distinct quote in the
 #: stored texts): the validator runs it beside the others, on the other core.
 LONGEST: Rule = quotes.rule_quote_verbatim

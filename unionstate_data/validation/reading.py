@@ -19,7 +19,6 @@ about 0.4 GiB. The loaders read plain strings.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,10 @@ import pyarrow as pa
 from .._arrow import ROW_COLUMN
 from ..model.fields import compact_fields, quoted_fields
 from ..problems import Problem, reports
+from .descriptor import check_foreign_keys, read_descriptor, read_schema
 from .parsing import parse, row_numbers
-from .tuning import DEFAULT, Tuning
+from .paths import not_a_file
+from .tuning import DEFAULT, LIMITS, Limits, Tuning
 
 __all__ = ["RawPackage", "RawResource", "read_package"]
 
@@ -60,101 +61,51 @@ class RawPackage:
         return self.path.parent
 
 
-@reports("descriptor-error", "file-missing", "schema-error")
 def read_package(
-    path: Path, *, compact: bool = False, tuning: Tuning = DEFAULT
+    path: Path, *, compact: bool = False, tuning: Tuning = DEFAULT, limits: Limits = LIMITS
 ) -> tuple[RawPackage, list[Problem]]:
     """Read the package whose descriptor is ``path``; problems instead of exceptions.
 
+    The descriptor and every schema are checked first (``descriptor``): a path leading outside
+    the package, or a schema the validator cannot apply, is reported and its file never read.
     ``compact``: read the fields of ``compact_fields`` dictionary-encoded (see the module
     docstring); the values are the same, only their layout differs. ``tuning``: how to read,
-    see ``Tuning`` (no effect on the result).
+    see ``Tuning`` (no effect on the result). ``limits``: what is refused unread (``Limits``).
     """
     package = RawPackage(path=path)
-    descriptor, problems = _read_descriptor(path)
+    descriptor, entries, problems = read_descriptor(path, limits)
     if descriptor is None:
         return package, problems
     package.descriptor = descriptor
-    for entry in descriptor["resources"]:
-        resource, found = _read_resource(package.base, entry, compact=compact, tuning=tuning)
-        problems.extend(found)
-        if resource is not None:
-            package.resources[resource.name] = resource
+    schemas: dict[str, dict[str, Any]] = {}
+    for name, _, ref in entries:
+        schema, found = read_schema(path, name, ref, limits)
+        problems += found
+        if schema is not None:
+            schemas[name] = schema
+    names = {entry["name"] for entry in descriptor["resources"]}
+    schemas, found = check_foreign_keys(schemas, names)
+    problems += found
+    for name, data, _ in entries:
+        if name in schemas:
+            resource = RawResource(name=name, path=data, schema=schemas[name])
+            problems += _read_resource(resource, compact=compact, tuning=tuning, limits=limits)
+            package.resources[name] = resource
     return package, problems
 
 
-def _descriptor_problem(path: Path, message: str) -> Problem:
-    return Problem("descriptor-error", None, None, None, f"{path}: {message}")
-
-
-def _read_descriptor(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    if not path.is_file():
-        hint = "a folder; name its datapackage.json" if path.is_dir() else "no such file"
-        return None, [_descriptor_problem(path, f"cannot read the descriptor: {hint}")]
-    try:
-        descriptor = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return None, [_descriptor_problem(path, f"not UTF-8 at byte {exc.start}")]
-    except json.JSONDecodeError as exc:
-        message = f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        return None, [_descriptor_problem(path, message)]
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        return None, [_descriptor_problem(path, "expected an object with a 'resources' list")]
-    problems = [
-        _descriptor_problem(path, f"resource #{i + 1} needs 'name', 'path' (a string), 'schema'")
-        for i, entry in enumerate(descriptor["resources"])
-        if not _is_resource_entry(entry)
-    ]
-    if problems:
-        return None, problems
-    return descriptor, []
-
-
-def _is_resource_entry(entry: Any) -> bool:
-    return (
-        isinstance(entry, dict)
-        and isinstance(entry.get("name"), str)
-        and isinstance(entry.get("path"), str)
-        and isinstance(entry.get("schema"), (str, dict))
-    )
-
-
-def _read_schema(
-    base: Path, name: str, ref: str | dict[str, Any]
-) -> tuple[dict[str, Any] | None, list[Problem]]:
-    if isinstance(ref, dict):
-        schema: Any = ref
-        where = f"the inline schema of {name}"
-    else:
-        schema_path = base / ref
-        where = str(schema_path)
-        if not schema_path.is_file():
-            message = f"schema file {schema_path} does not exist (named by resource {name!r})"
-            return None, [Problem("file-missing", name, None, None, message)]
-        try:
-            schema = json.loads(schema_path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return None, [Problem("schema-error", name, None, None, f"{where}: {exc}")]
-    fields = schema.get("fields") if isinstance(schema, dict) else None
-    if not isinstance(fields, list) or not all(
-        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
-    ):
-        message = f"{where}: expected an object whose 'fields' is a list of {{'name': ...}}"
-        return None, [Problem("schema-error", name, None, None, message)]
-    return schema, []
-
-
+@reports("file-missing", "file-unreadable")
 def _read_resource(
-    base: Path, entry: dict[str, Any], *, compact: bool, tuning: Tuning
-) -> tuple[RawResource | None, list[Problem]]:
-    name = entry["name"]
-    schema, problems = _read_schema(base, name, entry["schema"])
-    if schema is None:
-        return None, problems
-    resource = RawResource(name=name, path=base / entry["path"], schema=schema)
-    if not resource.path.is_file():
+    resource: RawResource, *, compact: bool, tuning: Tuning, limits: Limits
+) -> list[Problem]:
+    name, schema = resource.name, resource.schema
+    why = not_a_file(resource.path)
+    if why == "does not exist":
         message = f"data file {resource.path} does not exist; create it or fix 'path'"
-        return resource, [Problem("file-missing", name, None, None, message)]
+        return [Problem("file-missing", name, None, None, message)]
+    if why is not None:
+        message = f"data file {resource.path} {why}; make it a readable CSV file"
+        return [Problem("file-unreadable", name, None, None, message)]
     encoded: set[str] = set()
     vocabularies: set[str] = set()
     if compact:
@@ -163,21 +114,23 @@ def _read_resource(
         strings_ = [f["name"] for f in schema["fields"] if f.get("type", "string") == "string"]
         encoded = {text for _, text in quoted_fields(name, strings_)}
         vocabularies = compact_fields(name, schema) - encoded
-    resource.table, found = _read_csv(resource, encoded, vocabularies, tuning)
-    return resource, found
+    try:
+        resource.table, found = _read_csv(resource, encoded, vocabularies, tuning, limits)
+    except OSError as exc:  # unreadable (permissions), or it changed while it was read
+        message = f"{resource.path}: cannot be read ({exc}); make it a readable file"
+        return [Problem("file-unreadable", name, None, None, message)]
+    return found
 
 
-def _first_line(path: Path) -> bytes:
-    """The bytes of the file's first line, without reading the rest (linear in its length)."""
-    blocks: list[bytes] = []
+def _first_line(path: Path, limit: int) -> bytes | None:
+    """The bytes of the file's first line (ended by LF, CR or the end of the file), reading at
+    most ``limit`` bytes; None when the line is longer."""
     with path.open("rb") as file:
-        while block := file.read(1 << 16):
-            end = block.find(b"\n")
-            if end >= 0:
-                blocks.append(block[:end])
-                break
-            blocks.append(block)
-    return b"".join(blocks)
+        head = file.read(limit + 1)
+    ends = [at for at in (head.find(b"\n"), head.find(b"\r")) if at >= 0]
+    if ends:
+        return head[: min(ends)]
+    return head if len(head) <= limit else None
 
 
 @reports("encoding-error")
@@ -203,11 +156,18 @@ def _check_utf8(name: str, path: Path, data: bytes) -> Problem | None:
     return None
 
 
-def _header(resource: RawResource) -> tuple[list[str] | None, list[Problem]]:
+@reports("limit-exceeded")
+def _header(resource: RawResource, limits: Limits) -> tuple[list[str] | None, list[Problem]]:
     """The header's column names and the problems with them; None when the cells cannot be
-    read by name (not UTF-8, or a name repeats)."""
+    read by name (not UTF-8, too long, too many, or a name repeats)."""
     name, path = resource.name, resource.path
-    head = _first_line(path)
+    head = _first_line(path, limits.header_bytes)
+    if head is None:
+        message = (
+            f"{path}: the header row is longer than {limits.header_bytes} bytes (or the file "
+            "has no line break); a header holds the column names, one line"
+        )
+        return None, [Problem("limit-exceeded", name, 1, None, message)]
     try:
         if head.startswith(_BOM):
             raise UnicodeError
@@ -215,6 +175,11 @@ def _header(resource: RawResource) -> tuple[list[str] | None, list[Problem]]:
     except UnicodeError:
         return None, [_encoding_problem(name, path)]
     columns = _split_header(header)
+    if len(columns) > limits.columns:
+        message = (
+            f"{path}: {len(columns)} columns, more than the validator reads ({limits.columns})"
+        )
+        return None, [Problem("limit-exceeded", name, 1, None, message)]
     problems = _check_header(name, path, columns, resource.schema)
     repeated = _duplicate_columns(name, path, columns)
     return (None if repeated else columns), problems + repeated
@@ -240,13 +205,13 @@ def _duplicate_columns(name: str, path: Path, columns: list[str]) -> list[Proble
 
 @reports("ragged-row", "parse-error")
 def _read_csv(
-    resource: RawResource, encoded: set[str], vocabularies: set[str], tuning: Tuning
+    resource: RawResource, encoded: set[str], vocabularies: set[str], tuning: Tuning, limits: Limits
 ) -> tuple[pa.Table | None, list[Problem]]:
     name, path = resource.name, resource.path
     if path.stat().st_size == 0:
         message = f"{path}: the file is empty; it needs at least the header row"
         return None, [Problem("parse-error", name, 1, None, message)]
-    columns, problems = _header(resource)
+    columns, problems = _header(resource, limits)
     if columns is None:
         return None, problems
     parsed = parse(path, columns, encoded, threads=True, vocabularies=vocabularies, tuning=tuning)
@@ -304,9 +269,8 @@ def _encoding_problem(name: str, path: Path) -> Problem:
 
 
 def _split_header(line: str) -> list[str]:
-    """Split the CSV header line with the csv module's rules (quoted names allowed)."""
-    import csv
-
+    """Split the CSV header line with the csv module's rules (quoted names allowed; the line is
+    at most ``Limits.header_bytes``, well under the csv module's field size limit)."""
     return next(csv.reader([line]), [])
 
 
@@ -315,6 +279,7 @@ def _check_header(
     name: str, path: Path, header: list[str], schema: dict[str, Any]
 ) -> list[Problem]:
     expected = [f["name"] for f in schema["fields"]]
+    known, present = set(expected), set(header)  # sets: a header may be long
     problems = [
         Problem(
             "missing-column",
@@ -324,7 +289,7 @@ def _check_header(
             f"{path}: the schema defines column {column!r} but the header lacks it; add it",
         )
         for column in expected
-        if column not in header
+        if column not in present
     ]
     problems += [
         Problem(
@@ -336,6 +301,6 @@ def _check_header(
             "remove it or add it to the model",
         )
         for column in header
-        if column not in expected
+        if column not in known
     ]
     return problems

@@ -1,14 +1,20 @@
-"""How the validator reads and checks, as one value passed down (standard library only).
+"""How the validator reads and checks, and what it refuses to read, as values passed down
+(standard library only).
 
-The defaults suit every size of package; tests pass small values to exercise the paths that
-only large packages take (many blocks, many slices, renumbered key codes).
+``Tuning``: the defaults suit every size of package; tests pass small values to exercise the
+paths that only large packages take (many blocks, many slices, renumbered key codes).
+
+``Limits``: a package given to ``validate`` may be hostile (a pull request's CI validates what a
+stranger sent). Past these limits the validator refuses the file with a ``limit-exceeded``
+problem instead of reading it, so its work stays linear in the input's size. The README's
+"Limits" section names them; a test checks that it does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT", "Tuning"]
+__all__ = ["DEFAULT", "LIMITS", "Limits", "Tuning"]
 
 
 @dataclass(frozen=True)
@@ -27,3 +33,20 @@ class Tuning:
 
 
 DEFAULT = Tuning()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes past which the validator refuses a file rather than read it."""
+
+    #: Bytes of a descriptor or a Table Schema (JSON) file.
+    json_bytes: int = 16 << 20
+    #: Fields of a Table Schema, and columns of a CSV header.
+    columns: int = 1_000
+    #: Bytes of a CSV file's header row (a column name is a short identifier).
+    header_bytes: int = 64 << 10
+    #: Resources of a descriptor.
+    resources: int = 1_000
+
+
+LIMITS = Limits()

@@ -39,6 +39,9 @@ TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 # At most 18 digits: the values must fit Arrow's int64.
 _INTEGER = r"^[+-]?[0-9]{1,18}$"
+# A Table Schema number: decimal digits with an optional fraction and exponent, or NaN/INF.
+_NUMBER = r"^(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|NaN|[+-]?INF)$"
+_EXPECTED = {"integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
 
 def typed_tables(path: Path) -> dict[str, pa.Table]:
@@ -198,12 +201,17 @@ def _type_column(
         parses = pc.match_substring_regex(raw, _INTEGER)
         ok = pc.or_(empty, parses)
         values = pc.cast(pc.if_else(parses, raw, literal(None, pa.string())), pa.int64())
+    elif kind == "number":
+        parses = pc.match_substring_regex(raw, _NUMBER)
+        ok = pc.or_(empty, parses)
+        text = pc.replace_substring_regex(raw, r"INF$", "inf")  # Arrow reads "inf"
+        values = pc.cast(pc.if_else(parses, text, literal(None, pa.string())), pa.float64())
     elif kind == "boolean":
         is_true = pc.is_in(raw, value_set=string_set(TRUE_VALUES))
         ok = pc.or_(empty, pc.or_(is_true, pc.is_in(raw, value_set=string_set(FALSE_VALUES))))
         values = pc.if_else(ok, is_true, literal(None, pa.bool_()))
-    if kind in ("integer", "boolean"):
-        expected = {"integer": "a whole number", "boolean": "true or false"}[kind]
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
         problems += _where(
             "type-error",
             name,

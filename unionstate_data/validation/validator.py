@@ -14,25 +14,35 @@ from pathlib import Path
 from .._paths import descriptor_path
 from ..problems import Report
 from .consistency import LONGEST, Context, ordered_rules, run_consistency_rules, run_rule
+from .descriptor import dataset_type_problems
 from .keys import check_keys
 from .reading import read_package
-from .tuning import DEFAULT, Tuning
+from .tuning import DEFAULT, LIMITS, Limits, Tuning
 from .typed import type_tables
 
 __all__ = ["validate"]
 
 
-def validate(path: str | Path | None = None, *, tuning: Tuning = DEFAULT) -> Report:
+def validate(
+    path: str | Path | None = None, *, tuning: Tuning = DEFAULT, limits: Limits = LIMITS
+) -> Report:
     """Validate the package whose descriptor is ``path`` (default: the shipped package).
 
     ``tuning``: how to read and check (``validation.tuning.Tuning``); it never changes the report.
+    ``limits``: the sizes past which a file is refused unread (``validation.tuning.Limits``).
     """
     path = Path(path) if path is not None else descriptor_path()
     report = Report(path=str(path))
     # Compact: columns whose values repeat dictionary-encoded, each distinct value held once
     # (see model.fields.compact_fields).
-    raw, problems = read_package(path, compact=True, tuning=tuning)
+    raw, problems = read_package(path, compact=True, tuning=tuning, limits=limits)
     report.extend(problems)
+    # The consistency rules read the dataset's tables with the model's field types: a table
+    # typed otherwise is reported and left out, so that no rule misreads it.
+    mistyped = dataset_type_problems({n: r.schema for n, r in raw.resources.items()})
+    report.extend(mistyped)
+    for problem in mistyped:
+        raw.resources.pop(str(problem.resource), None)
     tables, problems = type_tables(raw, tuning)
     report.extend(problems)
     schemas = {name: resource.schema for name, resource in raw.resources.items()}

@@ -3,6 +3,8 @@ before the treaties they concern, parties acting only while they existed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow.compute as pc
 
 from ..._arrow import ROW_COLUMN, flagged_rows, lookup, mask_rows, problems_at
@@ -13,14 +15,19 @@ from .base import Context, certainly_before, rule
 
 @rule("date-invalid")
 def rule_date_invalid(ctx: Context) -> list[Problem]:
-    """A value of partial-date shape that names no real day, month or year (1995-02-30)."""
+    """A partial date that names no real day, month or year (1995-02-30), or that is not of
+    partial-date shape at all where the field's own pattern lets it pass (a schema without the
+    pattern: the ``x-partial-date`` marker alone defines the shape)."""
     problems: list[Problem] = []
     for name, table in ctx.tables.items():
         for column in date_fields(ctx.schemas[name]):
             if not ctx.has(name, column, f"{column}_lower"):
                 continue
-            shaped = pc.match_substring_regex(table[column], f"^(?:{PARTIAL_DATE_PATTERN})$")
-            rows, bad = mask_rows(table, pc.and_(shaped, pc.is_null(table[f"{column}_lower"])))
+            values = table[column]
+            shaped = pc.match_substring_regex(values, f"^(?:{PARTIAL_DATE_PATTERN})$")
+            unknown = pc.and_(pc.is_valid(values), pc.is_null(table[f"{column}_lower"]))
+            reported = _reported(shaped, values, _own_pattern(ctx, name, column))
+            rows, bad = mask_rows(table, pc.and_(unknown, reported))
             problems += problems_at(
                 "date-invalid",
                 name,
@@ -28,10 +35,34 @@ def rule_date_invalid(ctx: Context) -> list[Problem]:
                 column,
                 [
                     f"{column} = {v!r} is not a calendar date; check the day and month"
-                    for v in table[column].filter(bad).to_pylist()
+                    if shape
+                    else f"{column} = {v!r} is not a partial date (YYYY, YYYY-MM or YYYY-MM-DD)"
+                    for v, shape in zip(
+                        values.filter(bad).to_pylist(), shaped.filter(bad).to_pylist(), strict=True
+                    )
                 ],
             )
     return problems
+
+
+def _own_pattern(ctx: Context, name: str, column: str) -> str | None:
+    for spec in ctx.schemas[name]["fields"]:
+        if spec["name"] == column:
+            pattern = spec.get("constraints", {}).get("pattern")
+            return pattern if isinstance(pattern, str) else None
+    return None
+
+
+def _matches(values: Any, pattern: str) -> Any:
+    return pc.match_substring_regex(values, f"^(?:{pattern})$")
+
+
+def _reported(shaped: Any, values: Any, own: str | None) -> Any:
+    """Which unreadable dates this rule reports: those of partial-date shape (a calendar
+    fault), and the others unless the field's own pattern reports them (``pattern``)."""
+    if own is None:
+        return pc.is_valid(values)
+    return pc.or_(shaped, _matches(values, own))
 
 
 #: (resource, earlier field, later field) pairs that must be in order within one row.

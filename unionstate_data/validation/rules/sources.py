@@ -1,15 +1,18 @@
-"""Rules on the stored sources: seed_path and sha256 go together, and each stored text exists and
-has its recorded SHA-256."""
+"""Rules on the stored sources: seed_path and sha256 go together, and each stored text lies in
+the package's seeds/ folder, exists and has its recorded SHA-256. A seed_path leading anywhere
+else is reported (``unsafe-path``) and never opened."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..._arrow import ROW_COLUMN, literal, mask_rows, problems_at
+from ..._arrow import ROW_COLUMN, mask_rows, problems_at
 from ..._files import sha256
-from ...model.fields import SEED_PATH_PATTERN
 from ...problems import Problem
+from ..paths import Areas, confine, not_a_file
 from .base import Context, rule
 
 __all__ = ["source_texts"]
@@ -34,30 +37,30 @@ def rule_source_seed_pair(ctx: Context) -> list[Problem]:
 
 
 def _seeds(ctx: Context) -> pa.Table:
-    """Sources whose seed_path is well-formed (a file in seeds/; others fail ``pattern``)."""
+    """Sources with a seed_path."""
     table = ctx.tables["sources"]
-    ok = pc.match_substring_regex(table["seed_path"], f"^(?:{_seed_path_pattern(ctx)})$")
-    return table.filter(pc.fill_null(ok, literal(False)))
+    return table.filter(pc.is_valid(table["seed_path"]))
 
 
-def _seed_path_pattern(ctx: Context) -> str:
-    """The package's own pattern for seed_path (generated from the model), else the model's:
-    the schema's saves importing pydantic for it."""
-    for spec in ctx.schemas["sources"]["fields"]:
-        pattern = spec.get("constraints", {}).get("pattern")
-        if spec["name"] == "seed_path" and isinstance(pattern, str):
-            return pattern
-    return SEED_PATH_PATTERN
+def _seed_file(ctx: Context, seed_path: str) -> tuple[Path | None, str]:
+    """The stored source's file, confined to the package's ``seeds/`` (``paths.confine``)."""
+    return confine(ctx.base, seed_path, Areas(ctx.base / "datapackage.json").seeds)
 
 
-def _seed_bytes(ctx: Context, seed_path: str) -> bytes | None:
-    path = ctx.base / seed_path
-    return path.read_bytes() if path.is_file() else None
+def _seed_bytes(path: Path) -> bytes | str:
+    """The file's bytes, or why it cannot be read."""
+    why = not_a_file(path)
+    if why is not None:
+        return why
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc}); make it readable"
 
 
-@rule("source-hash", "file-missing")
+@rule("source-hash", "file-missing", "file-unreadable", "unsafe-path")
 def rule_source_hash(ctx: Context) -> list[Problem]:
-    """The stored text of each source exists and its SHA-256 matches (one hash per file)."""
+    """The stored text of each source lies in seeds/, exists, and its SHA-256 matches."""
     if not ctx.has("sources", "source_id", "seed_path", "sha256"):
         return []
     seeds = _seeds(ctx)
@@ -65,17 +68,16 @@ def rule_source_hash(ctx: Context) -> list[Problem]:
     for row, seed_path, expected in zip(
         *(seeds[c].to_pylist() for c in (ROW_COLUMN, "seed_path", "sha256")), strict=True
     ):
-        data = _seed_bytes(ctx, seed_path)
-        if data is None:
-            problems.append(
-                Problem(
-                    "file-missing",
-                    "sources",
-                    row,
-                    "seed_path",
-                    f"stored source {ctx.base / seed_path} does not exist",
-                )
-            )
+        path, why = _seed_file(ctx, seed_path)
+        if path is None:
+            message = f"seed_path {seed_path!r} {why}; stored sources live in seeds/"
+            problems.append(Problem("unsafe-path", "sources", row, "seed_path", message))
+            continue
+        data = _seed_bytes(path)
+        if isinstance(data, str):
+            code = "file-missing" if data == "does not exist" else "file-unreadable"
+            message = f"stored source {path} {data}"
+            problems.append(Problem(code, "sources", row, "seed_path", message))
             continue
         actual = sha256(data)
         if expected is not None and actual != expected:
@@ -93,13 +95,15 @@ def rule_source_hash(ctx: Context) -> list[Problem]:
 
 
 def source_texts(ctx: Context) -> dict[str, str]:
-    """Stored text per source_id, decoded (sources without stored text are absent)."""
+    """Stored text per source_id, decoded. Sources whose text cannot be read safely are absent:
+    ``rule_source_hash`` reports each of them."""
     texts: dict[str, str] = {}
     seeds = _seeds(ctx)
     for source_id, seed_path in zip(
         seeds["source_id"].to_pylist(), seeds["seed_path"].to_pylist(), strict=True
     ):
-        data = _seed_bytes(ctx, seed_path)
-        if source_id is not None and data is not None:
+        path, _ = _seed_file(ctx, seed_path)
+        data = _seed_bytes(path) if path is not None else None
+        if source_id is not None and isinstance(data, bytes):
             texts[source_id] = data.decode("utf-8", errors="replace")
     return texts
