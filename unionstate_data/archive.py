@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from .errors import UnsafeArchiveError
 
-__all__ = ["MAX_EXPANDED_BYTES", "UnsafeArchiveError", "check_members", "safe_extract"]
+__all__ = [
+    "MAX_EXPANDED_BYTES",
+    "UNREADABLE",
+    "UnsafeArchiveError",
+    "check_members",
+    "safe_extract",
+]
 
 #: Default cap on the bytes an archive may expand to: a release expands to a few MiB.
 MAX_EXPANDED_BYTES = 1 << 30
+#: What zipfile raises for an archive it cannot read: not a zip (or a bad CRC), a damaged
+#: deflate stream, a truncated entry, an unsupported method, an encrypted entry (RuntimeError).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 _CHUNK = 1 << 20
 
 

@@ -141,9 +141,23 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     result = diff_packages(args.old, args.new)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print("\n".join(result.lines()))
+        return _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    return _emit("\n".join(result.lines()))
+
+
+def _emit(text: str) -> int:
+    """Print ``text``; exit code 1, not a traceback, when the reader went away (``| head``)."""
+    import os
+
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would try to flush stdout again at exit and print a second error: point it
+        # at /dev/null first (the recipe in the signal module's documentation).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return 0
 
 

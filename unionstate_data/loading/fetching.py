@@ -22,13 +22,12 @@ import re
 import secrets
 import shutil
 import sys
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from .._files import replace_folder
-from ..archive import safe_extract
+from ..archive import UNREADABLE, safe_extract
 from ..errors import FetchError, UnknownVersionError, UnsafeArchiveError
 from ..releases.layout import release_dir_name, root_folder_name
 from ..releases.registry import known_versions, release_info
@@ -69,9 +68,6 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _log = logging.getLogger(__name__)
 #: Where the expected hash comes from for an unregistered version fetched before without one.
 _FROM_CACHE = "as given when {} was first fetched"
-# What zipfile raises for an archive it cannot read (besides BadZipFile): a damaged deflate
-# stream, a truncated entry, an unsupported method, an encrypted entry (RuntimeError).
-_UNREADABLE = (zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 
 # --- names and places ---------------------------------------------------------------------------
@@ -333,8 +329,6 @@ def _download_failed(url: str, folder: Path, exc: Exception) -> str:
 
 def _extract(archive: Path, folder: Path, version: str, expected: str, max_bytes: int) -> None:
     """Extract the verified ``archive`` into ``folder``: whole, or not at all."""
-    from zipfile import BadZipFile
-
     # Not tempfile.mkdtemp: it makes the folder 0700, and the cache would then be readable by
     # its owner only. os.mkdir applies the umask, as for any other folder.
     staging = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}")
@@ -344,7 +338,7 @@ def _extract(archive: Path, folder: Path, version: str, expected: str, max_bytes
         _check_layout(staging, archive, version)
         (staging / MARKER).write_text(f"{expected}  {archive.name}\n", encoding="utf-8")
         replace_folder(staging, folder)
-    except (UnsafeArchiveError, BadZipFile, FetchError, *_UNREADABLE) as exc:
+    except (UnsafeArchiveError, FetchError, *UNREADABLE) as exc:
         archive.unlink()  # it matched its hash but cannot be used: keep nothing of it
         raise FetchError(
             f"{archive.name} was refused and deleted; nothing was cached. {exc}"
