@@ -40,6 +40,7 @@ def staged_release(
     the builder's to replace, or cannot be written."""
     target = out / name
     _make_out(out)
+    _check_replaceable(target, version)  # before the lock too: a refusal leaves no lock file
     with _lock(out / f".{name}.lock", lock_timeout):
         _remove_stale_staging(out, name, version)
         _check_replaceable(target, version)
