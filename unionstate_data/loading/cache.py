@@ -11,7 +11,8 @@ An extracted folder with its ``.sha256`` marker is a complete fetch (``fetching`
 marker last, inside a folder renamed into place whole). The cache sits in a folder other
 processes can write, so neither the marker nor the files are trusted as they are: before a cached
 release is used, ``check_release`` hashes the archive kept beside it against the expected hash
-(from the registry, or the caller) and every extracted file against that archive's entry.
+(from the registry, or the caller) and every extracted file against that archive's entry. A
+release whose archive was deleted to save space is therefore fetched again.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ _LOCK_TIMEOUT = 30 * 60
 
 @dataclass(frozen=True)
 class CachedRelease:
-    """One verified, extracted release in the cache."""
+    """One complete, extracted release in the cache."""
 
     version: str
     format: str
@@ -192,7 +193,8 @@ def version_lock(version: str) -> Iterator[None]:
 
 
 def cached_releases() -> list[CachedRelease]:
-    """Every verified, extracted release in the cache, oldest version first."""
+    """Every complete, extracted release in the cache (its marker written), oldest version
+    first; ``check_release`` verifies one before it is used."""
     root = cache_dir()
     versions = [p.name[1:] for p in root.glob("v*") if _VERSION.fullmatch(p.name[1:])]
     found = []
