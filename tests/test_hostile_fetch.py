@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
 import os
 import signal
 import subprocess
@@ -247,8 +246,9 @@ def test_the_deadline_is_a_parameter_and_a_generous_one_lets_a_slow_download_fin
 
 
 def _release_like_zip(entries: dict[str, bytes], sizes: dict[str, int] | None = None) -> bytes:
-    """A zip of ``entries`` (names may repeat through ``list`` order); ``sizes`` overwrites the
-    uncompressed size the headers declare for an entry (a lying header)."""
+    """A zip of ``entries`` (a name ending in "\\0" is written without it: the same name again);
+    ``sizes`` overwrites the uncompressed size the headers declare for an entry (a lying
+    header)."""
     out = io.BytesIO()
     with warnings.catch_warnings(), zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         warnings.simplefilter("ignore")  # zipfile warns of a duplicate name: it is the point
@@ -273,11 +273,12 @@ def _declare_size(data: bytes, name: bytes, size: int) -> bytes:
     return bytes(buffer)
 
 
-ZEROS = b"\0" * BOMB
-ARCHIVE_CASES = {
-    "zip-bomb": ({PREFIX + "treaties.parquet": ZEROS}, None, f"over the cap of {MIB}"),
+#: case -> (entries, sizes the headers declare instead, what the refusal says); "ZEROS" stands
+#: for BOMB bytes of zeros, made only when the archives are (50 MiB is not kept at import).
+ARCHIVE_CASES: dict[str, tuple[dict[str, bytes], dict[str, int] | None, str]] = {
+    "zip-bomb": ({PREFIX + "treaties.parquet": b"ZEROS"}, None, f"over the cap of {MIB}"),
     "zip-bomb-lying-sizes": (
-        {PREFIX + "treaties.parquet": ZEROS},
+        {PREFIX + "treaties.parquet": b"ZEROS"},
         {PREFIX + "treaties.parquet": 10},
         "refused and deleted",
     ),
@@ -296,7 +297,11 @@ ARCHIVE_CASES = {
 
 @pytest.fixture(scope="module")
 def archives() -> dict[str, bytes]:
-    return {key: _release_like_zip(e, s) for key, (e, s, _) in ARCHIVE_CASES.items()}
+    zeros = b"\0" * BOMB
+    return {
+        key: _release_like_zip({n: zeros if d == b"ZEROS" else d for n, d in e.items()}, s)
+        for key, (e, s, _) in ARCHIVE_CASES.items()
+    }
 
 
 @pytest.mark.parametrize("case", ARCHIVE_CASES)
@@ -536,4 +541,3 @@ def test_the_registry_records_the_size_of_every_published_file() -> None:
     for version, entry in load_registry().items():
         assert set(entry["bytes"]) == set(entry["files"]), version
         assert all(isinstance(n, int) and n > 0 for n in entry["bytes"].values())
-    assert json.loads(json.dumps(load_registry())) == load_registry()
