@@ -108,6 +108,19 @@ def test_an_unwritable_output_folder_is_a_build_error_naming_it(tmp_path: Path) 
     assert str(blocker / "dist") in str(error.value)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_output_folder_is_a_build_error_naming_it(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        with pytest.raises(BuildError, match="cannot write the release into") as error:
+            build(out)
+        assert str(out) in str(error.value)
+    finally:
+        out.chmod(0o755)
+
+
 def test_a_folder_the_builder_made_is_replaced_and_its_staging_removed(tmp_path: Path) -> None:
     first = build(tmp_path).path
     before = snapshot(first)
