@@ -499,8 +499,10 @@ def test_a_progress_bar_is_shown_only_on_a_terminal_and_not_when_quiet(
 
 
 def test_the_progress_bar_has_what_it_needs_installed() -> None:
-    # pooch refuses progressbar=True when tqdm is missing: it is a dependency for that reason.
-    fetching._HashingDownloader(progressbar=True)
+    # The downloader's bar is tqdm's: it is a dependency for that reason.
+    downloader = fetching.BoundedDownloader(fetching.FetchLimits(), 10, progressbar=True)
+    with downloader._progress({}) as bar:
+        bar.update(10)
 
 
 def test_the_public_fetch_stays_the_function_once_its_module_is_imported() -> None:

@@ -6,11 +6,22 @@ held whole in memory to be hashed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shutil
+import sys
 from pathlib import Path
 
-__all__ = ["Sums", "file_sha256", "read_sums", "replace_folder", "sha256", "sums_text"]
+__all__ = [
+    "Sums",
+    "exchange",
+    "file_sha256",
+    "read_sums",
+    "replace_folder",
+    "sha256",
+    "sums_text",
+]
 
 Sums = list[tuple[str, str]]  # (SHA-256 hex digest, name), as in a sha256sum file
 
@@ -45,12 +56,47 @@ def read_sums(path: Path) -> Sums | None:
 
 def replace_folder(staging: Path, target: Path) -> None:
     """Move the finished folder ``staging`` to ``target``, replacing an older ``target`` only
-    once the new one is whole: the old one is renamed aside, the new one renamed in, then the
-    old one removed. ``staging`` and ``target`` must be on one file system (siblings)."""
+    once the new one is whole. Where the system can swap two paths in one step, ``target`` never
+    disappears; elsewhere the old one is renamed aside, the new one renamed in, then the old one
+    removed. ``staging`` and ``target`` must be on one file system (siblings)."""
     if not target.exists():
         staging.rename(target)
+        return
+    if exchange(staging, target):
+        # ``staging`` now names the old target, which may be a file or a link, not a folder.
+        if staging.is_dir() and not staging.is_symlink():
+            shutil.rmtree(staging)
+        else:
+            staging.unlink()
         return
     old = staging.with_name(staging.name + ".old")
     target.rename(old)
     staging.rename(target)
     shutil.rmtree(old)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths atomically; False where this system cannot.
+
+    Python has no call for it: Linux's renameat2(RENAME_EXCHANGE) is reached through ctypes
+    (glibc 2.28+, most local file systems). Elsewhere, or on a file system without it, the
+    caller falls back to two renames.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    paths = os.fsencode(first), os.fsencode(second)
+    if renameat2(at_fdcwd, paths[0], at_fdcwd, paths[1], rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))

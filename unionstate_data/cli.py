@@ -270,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # here, not at exit: a reader that left (``| head``) is seen below
     except Error as exc:  # every error the library raises on purpose: its message, no traceback
         print(f"{args.command}: {exc}", file=sys.stderr)
         if isinstance(exc, BuildError):  # a DataError's message lists its problems already

@@ -7,15 +7,21 @@ The cache holds, per version::
         .sha256                                         hash of the archive it was extracted from
         unionstate-data-{version}/...                   the release's files
 
-An extracted folder with its ``.sha256`` marker is a complete, verified fetch (``fetching``
-writes the marker last, inside a folder renamed into place whole).
+An extracted folder with its ``.sha256`` marker is a complete fetch (``fetching`` writes the
+marker last, inside a folder renamed into place whole). The cache sits in a folder other
+processes can write, so neither the marker nor the files are trusted as they are: before a cached
+release is used, ``check_release`` hashes the archive kept beside it against the expected hash
+(from the registry, or the caller) and every extracted file against that archive's entry. A
+release whose archive was deleted to save space is therefore fetched again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +40,7 @@ __all__ = [
     "cache_dir",
     "cached_releases",
     "cached_sha256",
+    "check_release",
     "check_version",
     "clear_cache",
     "release_folder",
@@ -53,7 +60,7 @@ _LOCK_TIMEOUT = 30 * 60
 
 @dataclass(frozen=True)
 class CachedRelease:
-    """One verified, extracted release in the cache."""
+    """One complete, extracted release in the cache."""
 
     version: str
     format: str
@@ -97,10 +104,56 @@ def release_folder(version: str, format: str) -> Path:
 
 def cached_sha256(folder: Path) -> str | None:
     """Hash of the archive an extracted folder came from, or None if it is not a whole one."""
-    marker = folder / MARKER
-    if not marker.is_file():
+    try:
+        digest = (folder / MARKER).read_text(encoding="utf-8").split(" ", 1)[0]
+    except (OSError, UnicodeDecodeError):  # missing, unreadable or not text: not a whole fetch
         return None
-    return marker.read_text(encoding="utf-8").split(" ", 1)[0]
+    return digest if re.fullmatch(r"[0-9a-f]{64}", digest) else None
+
+
+def check_release(folder: Path, expected: str) -> str | None:
+    """None when ``folder`` holds exactly the archive of SHA-256 ``expected``, extracted; else
+    what is wrong with it (missing, altered, incomplete), for a message.
+
+    Costs one read of the archive and of every extracted file: a few milliseconds for a release.
+    """
+    if not folder.exists():
+        return "it is not in the cache"
+    if cached_sha256(folder) != expected:
+        return f"its marker {folder / MARKER} does not name the archive {expected}"
+    archive = folder.with_name(folder.name + ".zip")
+    try:
+        with archive.open("rb") as file:
+            got = hashlib.file_digest(file, "sha256").hexdigest()
+        if got != expected:
+            return f"the archive {archive} it was extracted from has SHA-256 {got}"
+        with zipfile.ZipFile(archive) as source:
+            return _compare(folder, source)
+    except (OSError, zipfile.BadZipFile) as exc:
+        return f"the archive {archive} it was extracted from cannot be read ({exc})"
+
+
+def _compare(folder: Path, source: zipfile.ZipFile) -> str | None:
+    """What differs between the extracted ``folder`` and the entries of ``source``."""
+    entries = {info.filename: info for info in source.infolist() if not info.is_dir()}
+    found = {
+        p.relative_to(folder).as_posix(): p
+        for p in folder.rglob("*")
+        if p.is_symlink() or not p.is_dir()
+    }
+    found.pop(MARKER, None)
+    missing, extra = sorted(entries.keys() - found), sorted(found.keys() - entries)
+    if missing or extra:
+        return f"files missing: {missing or 'none'}, files not in the archive: {extra or 'none'}"
+    for name, info in sorted(entries.items()):
+        path = found[name]
+        if path.is_symlink() or not path.is_file():
+            return f"{path} is not a regular file"
+        with source.open(info) as member, path.open("rb") as file:
+            wanted = hashlib.file_digest(member, "sha256").hexdigest()  # type: ignore[arg-type]
+            if hashlib.file_digest(file, "sha256").hexdigest() != wanted:
+                return f"{path} differs from the archive's {name}"
+    return None
 
 
 @contextmanager
@@ -125,6 +178,11 @@ def version_lock(version: str) -> Iterator[None]:
             f"another process has held the lock {lock.lock_file} for {_LOCK_TIMEOUT} s while "
             f"fetching version {version}; wait for it to finish, or stop it, and try again."
         ) from exc
+    except OSError as exc:
+        raise FetchError(
+            f"cannot create the lock file {lock.lock_file} in the cache folder {cache_dir()}: "
+            f"{exc}. Make it writable, or set {CACHE_DIR_ENV} to a folder you can write to."
+        ) from exc
     try:
         yield
     finally:
@@ -135,7 +193,8 @@ def version_lock(version: str) -> Iterator[None]:
 
 
 def cached_releases() -> list[CachedRelease]:
-    """Every verified, extracted release in the cache, oldest version first."""
+    """Every complete, extracted release in the cache (its marker written), oldest version
+    first; ``check_release`` verifies one before it is used."""
     root = cache_dir()
     versions = [p.name[1:] for p in root.glob("v*") if _VERSION.fullmatch(p.name[1:])]
     found = []

@@ -19,16 +19,15 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from .._files import file_sha256, replace_folder
-from ..archive import safe_extract
+from .._files import replace_folder
+from ..archive import UNREADABLE, safe_extract
 from ..errors import FetchError, UnknownVersionError, UnsafeArchiveError
 from ..releases.layout import release_dir_name, root_folder_name
 from ..releases.registry import known_versions, release_info
@@ -39,15 +38,18 @@ from .cache import (
     archive_name,
     cache_dir,
     cached_sha256,
+    check_release,
     release_folder,
     version_lock,
 )
+from .download import BoundedDownloader, FetchLimits
 
 __all__ = [
     "BASE_URL_ENV",
     "CACHE_DIR_ENV",
     "DEFAULT_BASE_URL",
     "FORMATS",
+    "FetchLimits",
     "archive_name",
     "base_url",
     "cache_dir",
@@ -63,8 +65,9 @@ DEFAULT_BASE_URL = "https://github.com/unionstate-data/unionstate-data/releases/
 BASE_URL_ENV = "UNIONSTATE_DATA_URL"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# (connect, read) seconds: an unreachable server fails fast, a slow one may still stream.
-_TIMEOUT = (10, 60)
+_log = logging.getLogger(__name__)
+#: Where the expected hash comes from for an unregistered version fetched before without one.
+_FROM_CACHE = "as given when {} was first fetched"
 
 
 # --- names and places ---------------------------------------------------------------------------
@@ -110,7 +113,7 @@ def _unregistered_sha256(
     cached = cached_sha256(folder)
     if cached is not None:
         # Fetched before with a hash the caller gave: the hash they vouched for then.
-        return cached, f"as given when {folder.name} was first fetched"
+        return cached, _FROM_CACHE.format(folder.name)
     raise FetchError(_unknown_version_message(version, name, known_versions()))
 
 
@@ -142,6 +145,7 @@ def fetch(
     sha256: str | None = None,
     base_url: str | None = None,
     quiet: bool = False,
+    limits: FetchLimits | None = None,
 ) -> Path:
     """The verified, extracted release ``version`` in the cache, fetched first if need be.
 
@@ -149,32 +153,84 @@ def fetch(
     (``unionstate-data-{version}/datapackage/datapackage.json`` and its files). The archive's
     SHA-256 comes from the registry shipped in this package, or from ``sha256`` (needed for a
     version the registry does not know, once: the cache keeps it with the release). ``base_url``
-    (or ``$UNIONSTATE_DATA_URL``) replaces the release address; ``quiet`` hides the progress bar.
-    A cached release is returned without any network access. Raises FetchError.
+    (or ``$UNIONSTATE_DATA_URL``) replaces the release address; ``quiet`` hides the progress bar;
+    ``limits`` bounds the download's size and time and the archive's expanded size.
+
+    A cached release is checked before it is returned (its archive's hash, and every extracted
+    file against the archive), without any network access; one that was altered is fetched
+    again, or refused when no trusted hash is known. Raises FetchError.
     """
+    limits = limits or FetchLimits()
     folder = release_folder(version, format)
-    expected, source = _expected_sha256(version, folder.name + ".zip", sha256, folder)
-    if cached_sha256(folder) == expected:
+    name = folder.name + ".zip"
+    expected, source = _expected_sha256(version, name, sha256, folder)
+    if check_release(folder, expected) is None:
         return folder  # complete and verified: no network
     with version_lock(version):
-        if cached_sha256(folder) != expected:  # another process may have fetched it meanwhile
-            _fetch_locked(version, folder, expected, source, base_url, quiet)
+        problem = check_release(folder, expected)  # another process may have fetched it
+        if problem is not None:
+            _refetch(version, folder, expected, source, problem)
+            try:
+                _fetch_locked(version, folder, expected, source, base_url, quiet, limits)
+            except OSError as exc:  # the cache cannot be written: say where and what to do
+                raise FetchError(_cannot_write(folder, exc)) from exc
     return folder
 
 
+def _refetch(version: str, folder: Path, expected: str, source: str, problem: str) -> None:
+    """Say why a cached release is fetched again; refuse when there is no hash to trust."""
+    if cached_sha256(folder) is None:
+        return  # not fetched yet (or not completed): nothing to report
+    if source == _FROM_CACHE.format(folder.name):
+        raise FetchError(
+            f"the cached release {folder} of version {version} was altered: {problem}. Its "
+            "archive's hash is known only from the cache itself, so it cannot be repaired. "
+            f"Remove it (unionstate-data cache clear {version}) and fetch it again with the "
+            f"hash from that release's SHA256SUMS: unionstate-data fetch {version} --sha256 HEX."
+        )
+    _log.warning("%s: %s; fetching it again (expected SHA-256 %s)", folder, problem, expected)
+
+
+def _cannot_write(folder: Path, exc: OSError) -> str:
+    return (
+        f"cannot write the release into the cache folder {folder.parent}: "
+        f"{type(exc).__name__}: {exc}. Nothing usable was cached. Make the folder writable, "
+        f"free some space, or set {CACHE_DIR_ENV} to a folder you can write to."
+    )
+
+
 def _fetch_locked(
-    version: str, folder: Path, expected: str, source: str, base: str | None, quiet: bool
+    version: str,
+    folder: Path,
+    expected: str,
+    source: str,
+    base: str | None,
+    quiet: bool,
+    limits: FetchLimits,
 ) -> None:
     """Download, verify and extract, holding the version's lock."""
     _remove_leftovers(folder.parent, version)
     try:
-        url = release_url(version, folder.name + ".zip", base)
-        archive = _download(url, folder, expected, source, quiet)
-        _extract(archive, folder, version, expected)
+        name = folder.name + ".zip"
+        url = release_url(version, name, base)
+        size = _registered_size(version, name, expected)
+        downloader = BoundedDownloader(limits, size, progressbar=_show_progress(quiet))
+        archive = _download(url, folder, expected, source, quiet, downloader)
+        _extract(archive, folder, version, expected, limits.max_expanded_bytes)
     finally:
         # A failed first fetch leaves no empty folder behind to look like a cached version.
         if folder.parent.is_dir() and not any(folder.parent.iterdir()):
             folder.parent.rmdir()
+
+
+def _registered_size(version: str, name: str, expected: str) -> int | None:
+    """The registered byte count of ``name`` when the registry's hash is the one expected."""
+    try:
+        info = release_info(version)
+    except UnknownVersionError:
+        return None
+    size = info.get("bytes", {}).get(name)
+    return size if info["files"].get(name) == expected and isinstance(size, int) else None
 
 
 def _remove_leftovers(version_dir: Path, version: str) -> None:
@@ -198,33 +254,16 @@ def _remove_leftovers(version_dir: Path, version: str) -> None:
 # --- download -----------------------------------------------------------------------------------
 
 
-class _HashingDownloader:
-    """pooch's HTTP downloader that also notes the SHA-256 of the bytes it received.
-
-    pooch deletes a download whose hash does not match before it raises; noting the hash first
-    lets our error name what arrived as well as what was expected.
-    """
-
-    def __init__(self, progressbar: bool) -> None:
-        import pooch
-
-        self._http = pooch.HTTPDownloader(progressbar=progressbar, timeout=_TIMEOUT)
-        self.received: str | None = None
-
-    def __call__(self, url: str, output_file: str, pooch: Any, check_only: bool = False) -> Any:
-        result = self._http(url, output_file, pooch, check_only=check_only)
-        if not check_only:
-            self.received = file_sha256(Path(output_file))
-        return result
-
-
-def _download(url: str, folder: Path, expected: str, source: str, quiet: bool) -> Path:
+def _download(
+    url: str, folder: Path, expected: str, source: str, quiet: bool, downloader: BoundedDownloader
+) -> Path:
     """The verified archive in the cache (downloaded unless a verified copy is there)."""
     import pooch
     import requests
+    import urllib3
 
     name = folder.name + ".zip"
-    downloader = _HashingDownloader(progressbar=_show_progress(quiet))
+    folder.parent.mkdir(parents=True, exist_ok=True)  # here, so that its error is ours
     try:
         with _pooch_log(quiet):
             path = pooch.retrieve(
@@ -234,7 +273,7 @@ def _download(url: str, folder: Path, expected: str, source: str, quiet: bool) -
                 path=folder.parent,
                 downloader=downloader,
             )
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
         raise FetchError(_download_failed(url, folder, exc)) from exc
     except ValueError as exc:  # pooch's hash mismatch; anything else is not ours to relabel
         if downloader.received in (None, expected):
@@ -288,17 +327,18 @@ def _download_failed(url: str, folder: Path, exc: Exception) -> str:
 # --- extraction ---------------------------------------------------------------------------------
 
 
-def _extract(archive: Path, folder: Path, version: str, expected: str) -> None:
+def _extract(archive: Path, folder: Path, version: str, expected: str, max_bytes: int) -> None:
     """Extract the verified ``archive`` into ``folder``: whole, or not at all."""
-    from zipfile import BadZipFile
-
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    # Not tempfile.mkdtemp: it makes the folder 0700, and the cache would then be readable by
+    # its owner only. os.mkdir applies the umask, as for any other folder.
+    staging = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}")
+    staging.mkdir()
     try:
-        safe_extract(archive, staging)
+        safe_extract(archive, staging, max_bytes)
         _check_layout(staging, archive, version)
         (staging / MARKER).write_text(f"{expected}  {archive.name}\n", encoding="utf-8")
         replace_folder(staging, folder)
-    except (UnsafeArchiveError, BadZipFile, FetchError) as exc:
+    except (UnsafeArchiveError, FetchError, *UNREADABLE) as exc:
         archive.unlink()  # it matched its hash but cannot be used: keep nothing of it
         raise FetchError(
             f"{archive.name} was refused and deleted; nothing was cached. {exc}"

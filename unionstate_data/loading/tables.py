@@ -109,9 +109,9 @@ def _tables(version: str | None) -> dict[str, pa.Table]:
     if version is None or version == get_version():
         descriptor = _paths.descriptor_path()
         return _shipped_tables(descriptor, _fingerprint(descriptor))
-    from .fetching import fetch  # pooch and requests: only for another version
+    from .cache import release_folder
 
-    return _release_tables(fetch(version, format="parquet"), version)
+    return _release_tables(release_folder(version, "parquet"), version)
 
 
 def _fingerprint(descriptor: Path) -> Fingerprint:
@@ -157,10 +157,13 @@ def _shipped_tables(path: Path, fingerprint: Fingerprint) -> dict[str, pa.Table]
 
 @cache
 def _release_tables(folder: Path, version: str) -> dict[str, pa.Table]:
-    """The Parquet tables of a fetched release (verified, so read once per process)."""
+    """The Parquet tables of the release of ``version`` fetched into ``folder``: fetched (or
+    its cached copy checked) and read once per process."""
     import pyarrow.parquet as pq
 
-    root = folder / root_folder_name(version)
+    from .fetching import fetch  # pooch and requests: only for another version
+
+    root = fetch(version, format="parquet") / root_folder_name(version)
     return {path.stem: pq.read_table(path) for path in sorted(root.glob("*.parquet"))}
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .._files import replace_folder, sha256, sums_text
+from .._files import sha256, sums_text
 from .._paths import descriptor_path
 from .._version import get_version
 from ..citation import cff_text, load_citation
@@ -41,6 +40,7 @@ from ..validation.typed import typed_tables
 from ..validation.validator import validate
 from .datasheet import datasheet
 from .layout import csv_zip_name, parquet_zip_name, release_dir_name, root_folder_name
+from .output import LOCK_TIMEOUT, staged_release
 
 __all__ = ["ZIP_DATE", "BuildError", "Release", "build", "publish", "tool_versions"]
 
@@ -78,8 +78,15 @@ def tool_versions() -> dict[str, str]:
     }
 
 
-def build(out: Path | str = "dist", descriptor: Path | None = None) -> Release:
-    """Validate the package, then write its release into ``out/v{version}/`` atomically."""
+def build(
+    out: Path | str = "dist", descriptor: Path | None = None, *, lock_timeout: float = LOCK_TIMEOUT
+) -> Release:
+    """Validate the package, then write its release into ``out/v{version}/`` atomically.
+
+    An existing ``out/v{version}`` is replaced only when it holds nothing but release files;
+    builds into one folder take turns (waiting up to ``lock_timeout`` seconds). BuildError when
+    the package is invalid or the folder cannot be written or is not the builder's to replace.
+    """
     descriptor = descriptor or descriptor_path()
     report = validate(descriptor)
     if not report.ok:
@@ -95,15 +102,12 @@ def build(out: Path | str = "dist", descriptor: Path | None = None) -> Release:
             f"{descriptor} says version {meta.get('version')!r} but the package is {version}; "
             "run `unionstate-data schema --write` so they agree."
         )
-    target = Path(out) / release_dir_name(version)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{target.name}.", dir=target.parent) as tmp:
-        staging = Path(tmp) / target.name
-        staging.mkdir()
+    out = Path(out)
+    name = release_dir_name(version)
+    with staged_release(out, name, version, lock_timeout) as staging:
         manifest = _write_release(staging, descriptor, meta, version, report.row_counts)
         _verify(staging, manifest)
-        replace_folder(staging, target)
-    return Release(path=target, manifest=manifest)
+    return Release(path=out / name, manifest=manifest)
 
 
 def _write_release(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._arrow import ROW_COLUMN
-from ..archive import safe_extract
+from ..archive import MAX_EXPANDED_BYTES, UNREADABLE, safe_extract
 from ..errors import DataError, UsageError
 from ..validation.reading import read_package
 from .layout import csv_zip_name
@@ -87,8 +87,9 @@ def _worst(*bumps: str) -> str:
 
 
 @contextmanager
-def open_package(path: Path) -> Iterator[Path]:
-    """The datapackage.json of a release folder, a release zip, or a descriptor path."""
+def open_package(path: Path, max_bytes: int = MAX_EXPANDED_BYTES) -> Iterator[Path]:
+    """The datapackage.json of a release folder, a release zip, or a descriptor path; a zip is
+    extracted safely (``archive.safe_extract``, at most ``max_bytes``) into a temporary folder."""
     path = Path(path)
     if path.is_dir() and not (path / "datapackage.json").is_file():
         zips = sorted(path.glob(csv_zip_name("*")))
@@ -105,13 +106,24 @@ def open_package(path: Path) -> Iterator[Path]:
         yield path / "datapackage.json"
     elif path.suffix == ".zip":
         with tempfile.TemporaryDirectory(prefix="unionstate-diff-") as tmp:
-            safe_extract(path, Path(tmp))
+            _extract(path, Path(tmp), max_bytes)
             found = sorted(Path(tmp).glob("*/datapackage/datapackage.json"))
             if not found:
                 raise DataError(f"{path}: no */datapackage/datapackage.json inside")
             yield found[0]
     else:
         yield path
+
+
+def _extract(path: Path, target: Path, max_bytes: int) -> None:
+    try:
+        safe_extract(path, target, max_bytes)
+    except UNREADABLE as exc:
+        raise DataError(
+            f"cannot compare {path}: it is not a readable zip ({type(exc).__name__}: {exc}). "
+            "Give a release zip as `unionstate-data build` writes it, a release folder or a "
+            "datapackage.json."
+        ) from exc
 
 
 def _read(descriptor: Path) -> tuple[str | None, dict[str, dict[str, Any]], dict[str, Any]]:
@@ -129,6 +141,17 @@ def _read(descriptor: Path) -> tuple[str | None, dict[str, dict[str, Any]], dict
         records = table.to_pylist() if table is not None else []
         rows[name] = {"/".join(str(r.get(k, "")) for k in keys): r for r in records}
     return raw.descriptor.get("version"), schemas, rows
+
+
+def _read_bounded(descriptor: Path) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
+    """``_read``, with a descriptor nested too deeply for Python's parser reported as such."""
+    try:
+        return _read(descriptor)
+    except RecursionError as exc:  # json and the schema walk recurse once per nesting level
+        raise DataError(
+            f"cannot compare {descriptor}: it is nested too deeply to be read (Python's "
+            "recursion limit); a data package descriptor is a few levels deep. Check the file."
+        ) from exc
 
 
 def _schema_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], str]:
@@ -179,11 +202,12 @@ def _table_diff(old_rows: dict[str, Any], new_rows: dict[str, Any]) -> TableDiff
     return d
 
 
-def diff_packages(old: Path, new: Path) -> PackageDiff:
-    """Compare two packages (release folders, release zips or datapackage.json files)."""
-    with open_package(old) as old_descriptor, open_package(new) as new_descriptor:
-        old_version, old_schemas, old_rows = _read(old_descriptor)
-        new_version, new_schemas, new_rows = _read(new_descriptor)
+def diff_packages(old: Path, new: Path, max_bytes: int = MAX_EXPANDED_BYTES) -> PackageDiff:
+    """Compare two packages (release folders, release zips or datapackage.json files); a zip
+    may expand to at most ``max_bytes``."""
+    with open_package(old, max_bytes) as old_path, open_package(new, max_bytes) as new_path:
+        old_version, old_schemas, old_rows = _read_bounded(old_path)
+        new_version, new_schemas, new_rows = _read_bounded(new_path)
     tables: dict[str, TableDiff] = {}
     for name in sorted(old_schemas.keys() | new_schemas.keys()):
         if name not in new_schemas:

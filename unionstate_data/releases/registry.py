@@ -36,7 +36,8 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def load_registry(path: Path | None = None) -> dict[str, Any]:
-    """{version: {"date": ..., "files": {name: sha256}}} for every published release, from
+    """{version: {"bytes": {name: size}, "date": ..., "files": {name: sha256}}} for every
+    published release, from
     ``path`` (default: the registry shipped in the package)."""
     path = path or REGISTRY
     if not path.is_file():
@@ -73,7 +74,11 @@ def generate_registry(releases: Path) -> dict[str, Any]:
                 f"{folder / 'SHA256SUMS'} is missing or not a sha256sum file; restore it from "
                 "the published release"
             )
+        # Sizes too: a download stops at the registered size, whatever the server sends.
+        sizes = {name: entry["bytes"] for name, entry in manifest["files"].items()}
+        sizes["manifest.json"] = (folder / "manifest.json").stat().st_size
         registry[manifest["version"]] = {
+            "bytes": dict(sorted(sizes.items())),
             "date": manifest["date"],
             "files": dict(sorted((name, digest) for digest, name in sums)),
         }
