@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from strategies import edit_schema
 
 from unionstate_data.cli import main
 
@@ -245,6 +246,7 @@ def test_a_column_missing_from_a_csv_is_a_missing_column_naming_it(
 def test_a_missing_schema_file_is_file_missing_naming_the_schema(
     package: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    edit_schema(package, "treaties", lambda schema: "../schemas/treaties.json")
     (package.parents[1] / "schemas" / "treaties.json").unlink()
     code, out, _ = call_main(capsys, "validate", package)
     assert code == 1

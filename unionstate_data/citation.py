@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ._paths import descriptor_path
-from ._version import get_version
+from ._version import data_version
 from .errors import UsageError
 from .releases.registry import release_info
 
@@ -51,7 +51,7 @@ def load_citation(version: str | None = None, descriptor: Path | None = None) ->
     return Citation(
         title=meta["title"],
         authors=tuple(c["title"] for c in meta.get("contributors", [])),
-        version=version or get_version(),
+        version=version or data_version(),
         date=meta["created"][:10],
         licence=meta["licenses"][0]["name"],
         keywords=tuple(meta.get("keywords", [])),

@@ -76,7 +76,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from ._paths import checkout_root
-    from ._version import get_version
+    from ._version import data_version
     from .generated import check_generated, write_generated
 
     root = checkout_root()
@@ -88,10 +88,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
         )
         return 2
     if args.write:
-        changed = write_generated(root, get_version())
+        changed = write_generated(root, data_version())
         print("rewrote: " + (", ".join(changed) if changed else "nothing (up to date)"))
         return 0
-    drift = check_generated(root, get_version())
+    drift = check_generated(root, data_version())
     for path in drift:
         print(
             f"drift: {path} differs from what unionstate_data/models.py generates; "
@@ -115,7 +115,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _publish(release_path: Path) -> int:
     from ._paths import checkout_root
-    from ._version import get_version
+    from ._version import data_version
     from .generated import write_generated
     from .releases.build import publish
 
@@ -124,7 +124,7 @@ def _publish(release_path: Path) -> int:
         print("build --publish: run this from a source checkout", file=sys.stderr)
         return 2
     folder = publish(release_path, root)
-    write_generated(root, get_version())
+    write_generated(root, data_version())
     print(f"published: {folder} (and unionstate_data/registry.json); commit both")
     return 0
 

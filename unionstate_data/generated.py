@@ -135,7 +135,9 @@ def descriptor_resources() -> list[dict[str, Any]]:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": f"../schemas/{model.resource}.json",
+            # Inlined, not ``../schemas/...``: Frictionless refuses a path that leaves the
+            # package's folder unless told to trust it (``--trusted``).
+            "schema": table_schema(model),
         }
         for model in MODELS
     ]

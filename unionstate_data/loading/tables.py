@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .. import _paths
-from .._version import get_version
+from .._version import data_version
 from ..errors import DataError, UsageError
 from ..releases.layout import root_folder_name
 
@@ -106,7 +106,7 @@ def records(model: type[R], version: str | None = None) -> list[R]:
 
 def _tables(version: str | None) -> dict[str, pa.Table]:
     """The tables of ``version``: the installed data when it is that version or None."""
-    if version is None or version == get_version():
+    if version is None or version == data_version():
         descriptor = _paths.descriptor_path()
         return _shipped_tables(descriptor, _fingerprint(descriptor))
     from .fetching import fetch  # pooch and requests: only for another version

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from .._paths import resource_schema
 from ..citation import Citation, apa
 
 __all__ = ["datasheet"]
@@ -33,7 +33,7 @@ def datasheet(
         "## Tables",
     ]
     for resource in meta["resources"]:
-        schema = json.loads((descriptor.parent / resource["schema"]).read_text(encoding="utf-8"))
+        schema = resource_schema(descriptor, resource)
         lines += [
             "",
             f"### {resource['name']} ({rows.get(resource['name'], 0)} rows)",
