@@ -127,6 +127,9 @@ def test_the_datasheet_and_citation_in_a_release_cite_the_package_being_built(
         how_to_cite = sheet.split("## How to cite", 1)[1].split("## Tables", 1)[0]
         assert "A Copy Retitled For This Test" in how_to_cite, name
         assert 'title: "A Copy Retitled For This Test"' in cff, name
+        assert f"Repository: {meta['homepage']}" in how_to_cite, name
+        assert f'repository-code: "{meta["homepage"]}"' in cff, name
+        assert not cff.startswith("#"), name  # no "generated file, edit that" note in a release
 
 
 def test_a_failed_build_leaves_the_previous_release_and_no_partial_files(

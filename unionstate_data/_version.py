@@ -10,11 +10,11 @@ loader, the CLI, a fix that leaves every release byte as it was) is a post-relea
 from __future__ import annotations
 
 import re
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError, metadata, version
 
 from .errors import InstallError
 
-__all__ = ["DIST_NAME", "data_version", "get_version", "to_data_version"]
+__all__ = ["DIST_NAME", "data_version", "get_version", "project_url", "to_data_version"]
 
 DIST_NAME = "unionstate-data"
 _VERSION = re.compile(r"(\d+\.\d+\.\d+)(\.post\d+)?")
@@ -45,3 +45,18 @@ def to_data_version(package_version: str) -> str:
 def data_version() -> str:
     """The version of the data this installation ships: the package version without ``.postN``."""
     return to_data_version(get_version())
+
+
+def project_url(label: str) -> str:
+    """The ``[project.urls]`` entry ``label`` of pyproject.toml, read from the package metadata."""
+    try:
+        entries = metadata(DIST_NAME).get_all("Project-URL") or []
+    except PackageNotFoundError:
+        entries = []
+    urls: dict[str, str] = dict(entry.split(", ", 1) for entry in entries)
+    if label not in urls:
+        raise InstallError(
+            f"the package metadata has no Project-URL {label!r} (it has {sorted(urls)}); add it "
+            "to [project.urls] in pyproject.toml and reinstall (pip install -e .)"
+        )
+    return urls[label]

@@ -132,8 +132,23 @@ def _publish(release_path: Path) -> int:
 def cmd_cite(args: argparse.Namespace) -> int:
     from .citation import cite
 
-    print(cite(args.format, version=args.version, sources=args.sources), end="")
+    if args.old_version is _PROGRAM_VERSION:  # `cite --version` alone: the program's, as at the top
+        print(_version_text())
+        return 0
+    if args.old_version is not None:
+        _deprecated("cite --version VERSION", f"cite {args.old_version}")
+    if args.old_format is not None:
+        _deprecated("cite --format", f"cite --style {args.old_format}")
+    style = args.old_format or args.style
+    print(cite(style, version=args.version or args.old_version, sources=args.sources), end="")
     return 0
+
+
+_PROGRAM_VERSION = object()  # the value of a bare `cite --version`
+
+
+def _deprecated(old: str, new: str) -> None:
+    print(f"warning: `{old}` is deprecated and will be removed; use `{new}`", file=sys.stderr)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -193,6 +208,7 @@ def _cache_clear(version: str | None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .citation import STYLES
     from .loading.cache import FORMATS  # stdlib imports only: the parser stays fast
 
     parser = argparse.ArgumentParser(
@@ -218,9 +234,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=cmd_build)
 
-    cite = commands.add_parser("cite", help="how to cite this version (or --version X)")
-    cite.add_argument("--format", choices=["bibtex", "apa", "cff", "csl-json"], default="bibtex")
-    cite.add_argument("--version", help="a published version (default: the installed one)")
+    cite = commands.add_parser("cite", help="how to cite this version (or VERSION)")
+    cite.add_argument("version", nargs="?", help="a published version (default: the installed)")
+    cite.add_argument("--style", choices=STYLES, default=STYLES[0], help="bibtex (default), ...")
+    cite.add_argument("--format", dest="old_format", choices=STYLES, help=argparse.SUPPRESS)
+    cite.add_argument(  # deprecated: VERSION is positional, as for fetch; bare: the program's
+        "--version", dest="old_version", nargs="?", const=_PROGRAM_VERSION, help=argparse.SUPPRESS
+    )
     cite.add_argument("--sources", action="store_true", help="also list the upstream sources")
     cite.set_defaults(run=cmd_cite)
 

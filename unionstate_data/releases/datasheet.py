@@ -30,6 +30,10 @@ def datasheet(
         "",
         apa(citation),
         "",
+        "CITATION.cff, beside this file, holds the same for reference managers; "
+        "`unionstate-data cite --style bibtex` (or apa, cff, csl-json) prints it.",
+        *_links(citation),
+        "",
         "## Tables",
     ]
     for resource in meta["resources"]:
@@ -48,3 +52,11 @@ def datasheet(
             ),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _links(citation: Citation) -> list[str]:
+    """Where the data is published: its repository and, once registered, its DOI."""
+    links = [f"- Repository: {citation.url}"] if citation.url else []
+    if citation.doi:
+        links.append(f"- DOI: https://doi.org/{citation.doi}")
+    return ["", *links] if links else []
