@@ -8,6 +8,7 @@ tree by accident.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from unionstate_data import table_names
+from unionstate_data.releases.registry import known_versions
 
 pytestmark = pytest.mark.slow
 
@@ -233,3 +235,25 @@ def test_the_wheel_is_classified_as_a_scientific_dataset(installed: Installed) -
     assert "Intended Audience :: Science/Research" in classifiers
     assert "Topic :: Scientific/Engineering :: Information Analysis" in classifiers
     assert "Topic :: Sociology :: History" in classifiers
+
+
+def test_the_installed_package_loads_every_published_version_with_no_network(
+    installed: Installed,
+) -> None:
+    code = (
+        "import os, tempfile\n"
+        "os.environ['UNIONSTATE_DATA_DIR'] = tempfile.mkdtemp()\n"
+        "os.environ['UNIONSTATE_DATA_URL'] = 'http://127.0.0.1:9'  # nothing listens\n"
+        "import unionstate_data as usd\n"
+        "from unionstate_data.releases.registry import known_versions\n"
+        "print(' '.join(str(len(usd.treaties(version=v))) for v in known_versions()))"
+    )
+    expected = [
+        str(
+            json.loads((ROOT / "releases" / f"v{v}" / "manifest.json").read_text())["tables"][
+                "treaties"
+            ]
+        )
+        for v in known_versions()
+    ]
+    assert installed.python_code(code).split() == expected

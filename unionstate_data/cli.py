@@ -18,10 +18,17 @@ __all__ = ["main"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .releases.inputs import open_package
     from .validation.validator import validate
 
     _use_jemalloc()
-    report = validate(args.path)
+    if args.path is None:
+        report = validate()
+    else:  # a release zip or folder, a version: its descriptor (extracted for the while)
+        with open_package(args.path) as descriptor:
+            report = validate(descriptor)
+        if not descriptor.exists():  # extracted from a zip into a folder now gone: name the zip
+            report.path = f"{args.path} ({Path(*descriptor.parts[-3:])} inside)"
     if args.json:
         print(report.to_json())
     elif report.ok:
@@ -219,7 +226,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="validate a data package (default: shipped)")
-    validate.add_argument("path", nargs="?", type=Path, help="a datapackage.json")
+    validate.add_argument(
+        "path",
+        nargs="?",
+        help="a datapackage.json, a folder holding one, a CSV release zip or folder, or a "
+        "version (default: the shipped package)",
+    )
     validate.add_argument("--json", action="store_true", help="machine-readable report")
     validate.set_defaults(run=cmd_validate)
 
@@ -245,8 +257,12 @@ def _parser() -> argparse.ArgumentParser:
     cite.set_defaults(run=cmd_cite)
 
     diff = commands.add_parser("diff", help="rows and schema changed between two versions")
-    diff.add_argument("old", type=Path, help="release folder, release zip or datapackage.json")
-    diff.add_argument("new", type=Path, help="release folder, release zip or datapackage.json")
+    for end in ("old", "new"):
+        diff.add_argument(
+            end,
+            help="a version, a release folder or zip (CSV or Parquet), the folder `fetch` "
+            "prints, or a datapackage.json",
+        )
     diff.add_argument("--json", action="store_true", help="machine-readable output")
     diff.set_defaults(run=cmd_diff)
 

@@ -42,6 +42,7 @@ from .cache import (
     release_folder,
     version_lock,
 )
+from .local import local_archive
 
 __all__ = [
     "BASE_URL_ENV",
@@ -169,7 +170,15 @@ def _fetch_locked(
     _remove_leftovers(folder.parent, version)
     try:
         url = release_url(version, folder.name + ".zip", base)
-        archive = _download(url, folder, expected, source, quiet)
+        # The package's own copy or a local mirror first (loading.local): then no network.
+        local = local_archive(
+            version,
+            folder.name + ".zip",
+            folder.parent / (folder.name + ".zip"),
+            (expected, source),
+            base or os.environ.get(BASE_URL_ENV),
+        )
+        archive = local or _download(url, folder, expected, source, quiet)
         _extract(archive, folder, version, expected)
     finally:
         # A failed first fetch leaves no empty folder behind to look like a cached version.

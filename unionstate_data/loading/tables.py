@@ -109,8 +109,14 @@ def _tables(version: str | None) -> dict[str, pa.Table]:
     if version is None or version == data_version():
         descriptor = _paths.descriptor_path()
         return _shipped_tables(descriptor, _fingerprint(descriptor))
+    from .cache import archive_name
     from .fetching import fetch  # pooch and requests: only for another version
+    from .local import shipped_archive
 
+    if shipped_archive(version, archive_name(version, "csv")) is not None:
+        # Published before this installation, so shipped with it: no network, and typed with
+        # that version's own schemas (its descriptor holds or names them).
+        return _csv_release_tables(fetch(version, format="csv", quiet=True), version)
     return _release_tables(fetch(version, format="parquet"), version)
 
 
@@ -153,6 +159,14 @@ def _shipped_tables(path: Path, fingerprint: Fingerprint) -> dict[str, pa.Table]
     from .prebuilt import load
 
     return load(_paths.data_root(), path) or typed_tables(path)
+
+
+@cache
+def _csv_release_tables(folder: Path, version: str) -> dict[str, pa.Table]:
+    """The typed tables of a fetched CSV release (verified, so typed once per process)."""
+    from ..validation.typed import typed_tables
+
+    return typed_tables(folder / root_folder_name(version) / "datapackage" / "datapackage.json")
 
 
 @cache
