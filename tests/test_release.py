@@ -215,3 +215,17 @@ def test_parquet_files_carry_field_descriptions_and_package_metadata(parquet_dir
     assert meta["version"] == VERSION
     assert meta["licenses"][0]["name"] == "CC-BY-4.0"
     assert "cff-version: 1.2.0" in meta["citation"]
+
+
+def test_publishing_keeps_every_file_the_registry_will_list(built: Path, tmp_path: Path) -> None:
+    from unionstate_data.releases.build import publish
+    from unionstate_data.releases.registry import generate_registry
+
+    folder = publish(built, tmp_path)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == sorted(
+        ["SHA256SUMS", "manifest.json", csv_zip_name(VERSION), parquet_zip_name(VERSION)]
+    )
+    listed = generate_registry(tmp_path / "releases")[VERSION]["files"]
+    assert set(listed) <= set(kept)
+    assert publish(built, tmp_path) == folder  # the same bytes again: nothing to do

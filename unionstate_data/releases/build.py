@@ -260,7 +260,7 @@ def publish(release_path: Path, root: Path) -> Path:
     """
     manifest = json.loads((release_path / "manifest.json").read_text(encoding="utf-8"))
     version = manifest["version"]
-    keep = ["SHA256SUMS", "manifest.json", csv_zip_name(version)]
+    keep = ["SHA256SUMS", "manifest.json", csv_zip_name(version), parquet_zip_name(version)]
     folder = root / "releases" / release_dir_name(version)
     if folder.exists():
         changed = [n for n in keep if (folder / n).read_bytes() != (release_path / n).read_bytes()]
