@@ -393,3 +393,39 @@ def test_a_parquet_release_is_refused_by_validate_naming_the_csv_release_to_vali
     assert code == 1
     assert "is a Parquet release of 0.2.0" in err
     assert "unionstate-data validate 0.2.0" in err
+
+
+# --- every command a message suggests exists --------------------------------------------------
+
+#: Placeholders in suggested commands, and a value of the right shape for each.
+_PLACEHOLDERS = {"{version}": "0.1.0", "{path}": "x.zip", "HEX": "0" * 64, "VERSION": "0.1.0"}
+
+
+def _suggested_commands() -> list[str]:
+    """Every `unionstate-data ...` that the package's messages and docstrings tell people to run."""
+    import re
+
+    found = set()
+    for path in sorted((ROOT / "unionstate_data").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r"`?unionstate-data ((?:[a-z]+)(?: [^\s`\"'()]+)*)", text))
+    commands = {"validate", "info", "build", "cite", "diff", "fetch", "cache", "schema"}
+    return sorted(c for c in found if c.split()[0] in commands)
+
+
+def test_the_messages_suggest_commands_at_all() -> None:
+    suggested = _suggested_commands()
+    assert "fetch {version} --sha256 HEX" in suggested
+    assert "schema --write" in suggested
+
+
+@pytest.mark.parametrize("command", _suggested_commands())
+def test_every_command_a_message_suggests_is_one_the_program_accepts(command: str) -> None:
+    from unionstate_data.cli import _parser
+
+    words = command.split()
+    for placeholder, value in _PLACEHOLDERS.items():
+        words = [w.replace(placeholder, value) for w in words]
+    if words[0] == "diff" and len(words) == 1:
+        words += ["0.1.0", "0.2.0"]
+    _parser().parse_args(words)  # argparse exits with status 2 on an unknown command or option

@@ -101,7 +101,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     drift = check_generated(root, data_version())
     for path in drift:
         print(
-            f"drift: {path} differs from what unionstate_data/models.py generates; "
+            f"drift: {path} differs from what unionstate_data/model/tables.py generates; "
             "run `unionstate-data schema --write`",
             file=sys.stderr,
         )
