@@ -248,7 +248,9 @@ def _parser() -> argparse.ArgumentParser:
 
     cite = commands.add_parser("cite", help="how to cite this version (or VERSION)")
     cite.add_argument("version", nargs="?", help="a published version (default: the installed one)")
-    cite.add_argument("--style", choices=STYLES, default=STYLES[0], help="citation style (default: bibtex)")
+    cite.add_argument(
+        "--style", choices=STYLES, default=STYLES[0], help="citation style (default: bibtex)"
+    )
     cite.add_argument("--format", dest="old_format", choices=STYLES, help=argparse.SUPPRESS)
     cite.add_argument(  # deprecated: VERSION is positional, as for fetch; bare: the program's
         "--version", dest="old_version", nargs="?", const=_PROGRAM_VERSION, help=argparse.SUPPRESS
