@@ -20,9 +20,10 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 from hypothesis import strategies as st
 
@@ -83,6 +84,17 @@ def _csv_cell(value: str) -> str:
     if any(c in value for c in ',"\n'):
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+def edit_schema(descriptor: Path, table: str, edit: Callable[[dict[str, Any]], Any]) -> None:
+    """Apply ``edit`` to the Table Schema of ``table``, inline in ``descriptor`` (from 0.3.1 on
+    the descriptor holds the schemas; ``schemas/`` holds the same, generated, for people)."""
+    meta = json.loads(descriptor.read_text(encoding="utf-8"))
+    [resource] = [r for r in meta["resources"] if r["name"] == table]
+    result = edit(resource["schema"])
+    if result is not None:  # the edit returned a replacement instead of editing in place
+        resource["schema"] = result
+    descriptor.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 def write_package(dataset: Dataset, root: Path) -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from strategies import edit_schema
 
 from unionstate_data.cli import main
 
@@ -162,10 +163,10 @@ def test_a_descriptor_path_that_does_not_exist_is_a_descriptor_error_naming_it(
     assert "no such file" in message
 
 
-def test_a_folder_instead_of_a_descriptor_is_a_descriptor_error_asking_for_the_file(
+def test_a_folder_with_no_package_is_a_descriptor_error_asking_for_the_file(
     package: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = package.parent
+    folder = package.parent / "data"
     code, out, _ = call_main(capsys, "validate", folder)
     assert code == 1
     [(rule, _, message)] = problem_lines(out)
@@ -245,6 +246,7 @@ def test_a_column_missing_from_a_csv_is_a_missing_column_naming_it(
 def test_a_missing_schema_file_is_file_missing_naming_the_schema(
     package: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    edit_schema(package, "treaties", lambda schema: "../schemas/treaties.json")
     (package.parents[1] / "schemas" / "treaties.json").unlink()
     code, out, _ = call_main(capsys, "validate", package)
     assert code == 1
@@ -345,3 +347,85 @@ def test_an_unknown_subcommand_is_a_usage_error_with_exit_code_2() -> None:
     assert "invalid choice: 'frobnicate'" in result.stderr
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+
+
+# --- validate takes what users have at hand ---------------------------------------------------
+
+
+def test_a_release_zip_a_release_folder_and_a_checkout_folder_validate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    release = ROOT / "releases" / "v0.2.0"
+    for given in (release / "unionstate-data-0.2.0-csv.zip", release, ROOT, ROOT / "datapackage"):
+        code, out, err = call_main(capsys, "validate", given)
+        assert (code, err) == (0, ""), given
+        assert out.startswith(f"valid: {given}"), out
+
+
+def test_a_release_zip_with_a_problem_reports_it_and_names_the_zip(
+    package: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    (package.parent / "data" / "clause_themes.csv").unlink()
+    root = package.parents[1]
+    files = sorted(path for path in root.rglob("*") if path.is_file())
+    archive = tmp_path / "zips" / "unionstate-data-9.9.9-csv.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in files:
+            out.write(path, f"unionstate-data-9.9.9/{path.relative_to(root).as_posix()}")
+    code, out, err = call_main(capsys, "validate", archive)
+    assert code == 1
+    assert [rule for rule, _, _ in problem_lines(out)] == ["file-missing"]
+    assert f"invalid: {archive} (unionstate-data-9.9.9/datapackage/datapackage.json inside)" in err
+
+
+def test_a_parquet_release_is_refused_by_validate_naming_the_csv_release_to_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    archive = tmp_path / "unionstate-data-0.2.0-parquet.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("unionstate-data-0.2.0/treaties.parquet", b"PAR1")
+    code, _, err = call_main(capsys, "validate", archive)
+    assert code == 1
+    assert "is a Parquet release of 0.2.0" in err
+    assert "unionstate-data validate 0.2.0" in err
+
+
+# --- every command a message suggests exists --------------------------------------------------
+
+#: Placeholders in suggested commands, and a value of the right shape for each.
+_PLACEHOLDERS = {"{version}": "0.1.0", "{path}": "x.zip", "HEX": "0" * 64, "VERSION": "0.1.0"}
+
+
+def _suggested_commands() -> list[str]:
+    """Every `unionstate-data ...` that the package's messages and docstrings tell people to run."""
+    import re
+
+    found = set()
+    for path in sorted((ROOT / "unionstate_data").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r"`?unionstate-data ((?:[a-z]+)(?: [^\s`\"'()]+)*)", text))
+    commands = {"validate", "info", "build", "cite", "diff", "fetch", "cache", "schema"}
+    return sorted(c for c in found if c.split()[0] in commands)
+
+
+def test_the_messages_suggest_commands_at_all() -> None:
+    suggested = _suggested_commands()
+    assert "fetch {version} --sha256 HEX" in suggested
+    assert "schema --write" in suggested
+
+
+@pytest.mark.parametrize("command", _suggested_commands())
+def test_every_command_a_message_suggests_is_one_the_program_accepts(command: str) -> None:
+    from unionstate_data.cli import _parser
+
+    words = command.split()
+    for placeholder, value in _PLACEHOLDERS.items():
+        words = [w.replace(placeholder, value) for w in words]
+    if words[0] == "diff" and len(words) == 1:
+        words += ["0.1.0", "0.2.0"]
+    _parser().parse_args(words)  # argparse exits with status 2 on an unknown command or option

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from strategies import edit_schema
 
 from unionstate_data.validation.tuning import LIMITS, Limits
 from unionstate_data.validation.validator import validate as api_validate
@@ -390,10 +391,7 @@ def shipped_copy() -> Iterator[Path]:
 
 
 def edit_shipped_schema(root: Path, name: str, change: Callable[[dict], None]) -> None:
-    path = root / "schemas" / f"{name}.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    change(schema)
-    path.write_text(json.dumps(schema), encoding="utf-8")
+    edit_schema(root / "datapackage" / "datapackage.json", name, change)
 
 
 def set_field(schema: dict, name: str, **changes: object) -> None:

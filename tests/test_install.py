@@ -8,6 +8,7 @@ tree by accident.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -15,11 +16,14 @@ import sys
 import tomllib
 import zipfile
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import Message
 from pathlib import Path
 
 import pytest
 
 from unionstate_data import table_names
+from unionstate_data.releases.registry import known_versions
 
 pytestmark = pytest.mark.slow
 
@@ -193,3 +197,63 @@ def test_a_wheel_is_not_built_from_data_that_cannot_be_loaded(tmp_path: Path) ->
     assert "DataError" in built.stdout + built.stderr
     assert "events" in built.stdout + built.stderr
     assert list((tmp_path / "wheels").iterdir()) == []
+
+
+def _wheel_metadata(wheel: Path) -> Message:
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return message_from_bytes(archive.read(name))
+
+
+def test_the_wheel_metadata_links_repository_documentation_changelog_and_issues(
+    installed: Installed,
+) -> None:
+    metadata = _wheel_metadata(installed.wheel)
+    urls = dict(entry.split(", ", 1) for entry in metadata.get_all("Project-URL") or [])
+    repository = "https://github.com/unionstate-data/unionstate-data"
+    assert urls["Repository"] == repository
+    for label in ("Documentation", "Changelog", "Issues"):
+        assert urls[label].startswith(repository + "/") or urls[label].startswith(repository + "#")
+
+
+def test_the_wheel_licence_covers_code_and_data_and_carries_both_licence_files(
+    installed: Installed,
+) -> None:
+    metadata = _wheel_metadata(installed.wheel)
+    assert metadata["License-Expression"] == "MIT AND CC-BY-4.0"
+    assert sorted(metadata.get_all("License-File") or []) == ["LICENSE", "LICENSE-DATA"]
+    with zipfile.ZipFile(installed.wheel) as archive:
+        names = archive.namelist()
+    for licence in ("LICENSE", "LICENSE-DATA"):
+        [packed] = [n for n in names if n.endswith(f".dist-info/licenses/{licence}")]
+        with zipfile.ZipFile(installed.wheel) as archive:
+            assert archive.read(packed) == (ROOT / licence).read_bytes()
+
+
+def test_the_wheel_is_classified_as_a_scientific_dataset(installed: Installed) -> None:
+    classifiers = _wheel_metadata(installed.wheel).get_all("Classifier") or []
+    assert "Intended Audience :: Science/Research" in classifiers
+    assert "Topic :: Scientific/Engineering :: Information Analysis" in classifiers
+    assert "Topic :: Sociology :: History" in classifiers
+
+
+def test_the_installed_package_loads_every_published_version_with_no_network(
+    installed: Installed,
+) -> None:
+    code = (
+        "import os, tempfile\n"
+        "os.environ['UNIONSTATE_DATA_DIR'] = tempfile.mkdtemp()\n"
+        "os.environ['UNIONSTATE_DATA_URL'] = 'http://127.0.0.1:9'  # nothing listens\n"
+        "import unionstate_data as usd\n"
+        "from unionstate_data.releases.registry import known_versions\n"
+        "print(' '.join(str(len(usd.treaties(version=v))) for v in known_versions()))"
+    )
+    expected = [
+        str(
+            json.loads((ROOT / "releases" / f"v{v}" / "manifest.json").read_text())["tables"][
+                "treaties"
+            ]
+        )
+        for v in known_versions()
+    ]
+    assert installed.python_code(code).split() == expected

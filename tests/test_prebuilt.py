@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from strategies import edit_schema
 
 import unionstate_data as usd
 from unionstate_data import _paths
@@ -87,7 +88,8 @@ def test_inputs_hold_the_hash_of_the_descriptor_every_schema_and_every_csv(
     expected = {"datapackage/datapackage.json"}
     for resource in descriptor["resources"]:
         expected.add("datapackage/" + resource["path"])
-        expected.add(resource["schema"].removeprefix("../"))
+        if isinstance(resource["schema"], str):  # else inline, in the descriptor
+            expected.add(resource["schema"].removeprefix("../"))
     lines = (data_root / prebuilt.FOLDER / prebuilt.INPUTS).read_text().splitlines()
     sums = {path: digest for digest, path in (line.split("  ") for line in lines)}
     assert set(sums) == expected
@@ -128,8 +130,10 @@ def test_a_changed_csv_cell_makes_the_loader_type_the_csvs_and_return_the_new_va
 
 
 def test_a_changed_schema_makes_the_prebuilt_tables_stale(data_root: Path) -> None:
-    schema = data_root / "schemas" / "events.json"
-    schema.write_text(schema.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    def reword(schema: dict[str, Any]) -> None:
+        schema["fields"][0]["description"] += " (reworded)"
+
+    edit_schema(data_root / "datapackage" / "datapackage.json", "events", reword)
     assert prebuilt.shipped() is None
 
 
@@ -180,6 +184,7 @@ def test_a_checkout_has_no_prebuilt_tables() -> None:
 
 def test_writing_refuses_a_schema_outside_the_data_root(tmp_path: Path) -> None:
     descriptor = copy_data(tmp_path)
+    edit_schema(descriptor, "events", lambda schema: "../schemas/events.json")
     with pytest.raises(usd.Error, match="outside the data root"):
         prebuilt.write(descriptor, tmp_path / "datapackage", tmp_path / "typed")
 

@@ -127,6 +127,9 @@ def test_the_datasheet_and_citation_in_a_release_cite_the_package_being_built(
         how_to_cite = sheet.split("## How to cite", 1)[1].split("## Tables", 1)[0]
         assert "A Copy Retitled For This Test" in how_to_cite, name
         assert 'title: "A Copy Retitled For This Test"' in cff, name
+        assert f"Repository: {meta['homepage']}" in how_to_cite, name
+        assert f'repository-code: "{meta["homepage"]}"' in cff, name
+        assert not cff.startswith("#"), name  # no "generated file, edit that" note in a release
 
 
 def test_a_failed_build_leaves_the_previous_release_and_no_partial_files(
@@ -159,13 +162,12 @@ def test_the_csv_zip_unzipped_is_a_valid_package_for_us_and_frictionless(
     built: Path, tmp_path: Path
 ) -> None:
     import frictionless
-    from frictionless import system
 
     safe_extract(built / csv_zip_name(VERSION), tmp_path)
     descriptor = tmp_path / f"unionstate-data-{VERSION}" / "datapackage" / "datapackage.json"
     assert validate(descriptor).ok
-    with system.use_context(trusted=True):
-        assert frictionless.validate(str(descriptor)).valid
+    assert frictionless.validate(str(descriptor)).valid  # no --trusted
+    assert frictionless.Package(str(descriptor)).get_resource("treaties").schema.primary_key
     for extra in ("DATASHEET.md", "CITATION.cff", "LICENSE-DATA"):
         assert (descriptor.parents[1] / extra).is_file()
 
@@ -213,3 +215,17 @@ def test_parquet_files_carry_field_descriptions_and_package_metadata(parquet_dir
     assert meta["version"] == VERSION
     assert meta["licenses"][0]["name"] == "CC-BY-4.0"
     assert "cff-version: 1.2.0" in meta["citation"]
+
+
+def test_publishing_keeps_every_file_the_registry_will_list(built: Path, tmp_path: Path) -> None:
+    from unionstate_data.releases.build import publish
+    from unionstate_data.releases.registry import generate_registry
+
+    folder = publish(built, tmp_path)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == sorted(
+        ["SHA256SUMS", "manifest.json", csv_zip_name(VERSION), parquet_zip_name(VERSION)]
+    )
+    listed = generate_registry(tmp_path / "releases")[VERSION]["files"]
+    assert set(listed) <= set(kept)
+    assert publish(built, tmp_path) == folder  # the same bytes again: nothing to do

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from strategies import edit_schema
 
 from unionstate_data.problems import REPORTERS, RULES
 from unionstate_data.validation.validator import validate
@@ -46,7 +47,7 @@ def rename_header_column(path: Path, old: str, new: str) -> None:
 #: A fault of a file or the descriptor, and the code it must cause.
 FILE_FAULTS: dict[str, Callable[[Path], None]] = {
     "descriptor-error": lambda d: d.write_text("{", encoding="utf-8"),
-    "schema-error": lambda d: (d.parent.parent / "schemas" / "events.json").write_text("[]"),
+    "schema-error": lambda d: edit_schema(d, "events", lambda schema: {"fields": "none"}),
     "file-missing": lambda d: data(d, "clause_themes").unlink(),
     "encoding-error": lambda d: append(data(d, "clause_themes"), b"caf\xe9,sovereignty\n"),
     "ragged-row": lambda d: append(data(d, "clause_themes"), b"one-cell-only\n"),

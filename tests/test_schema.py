@@ -56,11 +56,28 @@ def test_a_new_release_record_is_reported_until_the_registry_is_regenerated(
     assert check_generated(checkout_copy, get_version()) == ["unionstate_data/registry.json"]
 
 
-def test_every_model_has_a_resource_and_a_schema_file_in_the_descriptor() -> None:
+def test_every_model_has_a_resource_whose_inline_schema_is_its_schema_file() -> None:
     descriptor = json.loads((ROOT / "datapackage" / "datapackage.json").read_text())
     assert [r["name"] for r in descriptor["resources"]] == [m.resource for m in MODELS]
+    for resource, model in zip(descriptor["resources"], MODELS, strict=True):
+        schema_file = json.loads((ROOT / "schemas" / f"{model.resource}.json").read_text())
+        assert resource["schema"] == schema_file == table_schema(model)
+
+
+def test_the_descriptor_names_no_path_outside_its_folder() -> None:
+    # Frictionless refuses such paths unless run with --trusted.
+    descriptor = json.loads((ROOT / "datapackage" / "datapackage.json").read_text())
     for resource in descriptor["resources"]:
-        assert (ROOT / "datapackage" / resource["schema"]).resolve().is_file()
+        assert not resource["path"].startswith(("/", "..")), resource["name"]
+        assert isinstance(resource["schema"], dict), resource["name"]
+
+
+def test_an_inline_schema_edited_by_hand_is_reported_as_drift(checkout_copy: Path) -> None:
+    descriptor = checkout_copy / "datapackage" / "datapackage.json"
+    meta = json.loads(descriptor.read_text())
+    meta["resources"][1]["schema"]["fields"][0]["description"] = "edited by hand"
+    descriptor.write_text(json.dumps(meta))
+    assert check_generated(checkout_copy, get_version()) == ["datapackage/datapackage.json"]
 
 
 def test_model_constraints_become_table_schema_constraints() -> None:

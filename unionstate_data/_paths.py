@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
-from .errors import InstallError
+from .errors import DataError, InstallError
 
-__all__ = ["checkout_root", "data_root", "descriptor_path"]
+__all__ = ["checkout_root", "data_root", "descriptor_path", "resource_schema"]
 
 
 def checkout_root() -> Path | None:
@@ -36,3 +38,17 @@ def data_root() -> Path:
 def descriptor_path() -> Path:
     """The shipped ``datapackage.json``."""
     return data_root() / "datapackage" / "datapackage.json"
+
+
+def resource_schema(descriptor: Path, resource: dict[str, Any]) -> dict[str, Any]:
+    """The Table Schema of one resource of ``descriptor``: inline (from 0.3.1 on) or the file
+    its ``schema`` names relative to the descriptor (the releases up to 0.3.0)."""
+    schema = resource["schema"]
+    if isinstance(schema, str):
+        schema = json.loads((descriptor.parent / schema).read_text(encoding="utf-8"))
+    if not isinstance(schema, dict):
+        raise DataError(
+            f"{descriptor}: resource {resource.get('name')!r} has schema {schema!r}; expected a "
+            "Table Schema object or the path of one. Run `unionstate-data validate` on it."
+        )
+    return schema

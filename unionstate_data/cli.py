@@ -18,10 +18,17 @@ __all__ = ["main"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .releases.inputs import open_package
     from .validation.validator import validate
 
     _use_jemalloc()
-    report = validate(args.path)
+    if args.path is None:
+        report = validate()
+    else:  # a release zip or folder, a version: its descriptor (extracted for the while)
+        with open_package(args.path) as descriptor:
+            report = validate(descriptor)
+        if not descriptor.exists():  # extracted from a zip into a folder now gone: name the zip
+            report.path = f"{args.path} ({Path(*descriptor.parts[-3:])} inside)"
     if args.json:
         print(report.to_json())
     elif report.ok:
@@ -76,7 +83,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from ._paths import checkout_root
-    from ._version import get_version
+    from ._version import data_version
     from .generated import check_generated, write_generated
 
     root = checkout_root()
@@ -88,13 +95,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
         )
         return 2
     if args.write:
-        changed = write_generated(root, get_version())
+        changed = write_generated(root, data_version())
         print("rewrote: " + (", ".join(changed) if changed else "nothing (up to date)"))
         return 0
-    drift = check_generated(root, get_version())
+    drift = check_generated(root, data_version())
     for path in drift:
         print(
-            f"drift: {path} differs from what unionstate_data/models.py generates; "
+            f"drift: {path} differs from what unionstate_data/model/tables.py generates; "
             "run `unionstate-data schema --write`",
             file=sys.stderr,
         )
@@ -115,7 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _publish(release_path: Path) -> int:
     from ._paths import checkout_root
-    from ._version import get_version
+    from ._version import data_version
     from .generated import write_generated
     from .releases.build import publish
 
@@ -124,7 +131,7 @@ def _publish(release_path: Path) -> int:
         print("build --publish: run this from a source checkout", file=sys.stderr)
         return 2
     folder = publish(release_path, root)
-    write_generated(root, get_version())
+    write_generated(root, data_version())
     print(f"published: {folder} (and unionstate_data/registry.json); commit both")
     return 0
 
@@ -132,8 +139,23 @@ def _publish(release_path: Path) -> int:
 def cmd_cite(args: argparse.Namespace) -> int:
     from .citation import cite
 
-    print(cite(args.format, version=args.version, sources=args.sources), end="")
+    if args.old_version is _PROGRAM_VERSION:  # `cite --version` alone: the program's, as at the top
+        print(_version_text())
+        return 0
+    if args.old_version is not None:
+        _deprecated("cite --version VERSION", f"cite {args.old_version}")
+    if args.old_format is not None:
+        _deprecated("cite --format", f"cite --style {args.old_format}")
+    style = args.old_format or args.style
+    print(cite(style, version=args.version or args.old_version, sources=args.sources), end="")
     return 0
+
+
+_PROGRAM_VERSION = object()  # the value of a bare `cite --version`
+
+
+def _deprecated(old: str, new: str) -> None:
+    print(f"warning: `{old}` is deprecated and will be removed; use `{new}`", file=sys.stderr)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -193,6 +215,7 @@ def _cache_clear(version: str | None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .citation import STYLES
     from .loading.cache import FORMATS  # stdlib imports only: the parser stays fast
 
     parser = argparse.ArgumentParser(
@@ -203,7 +226,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="validate a data package (default: shipped)")
-    validate.add_argument("path", nargs="?", type=Path, help="a datapackage.json")
+    validate.add_argument(
+        "path",
+        nargs="?",
+        help="a datapackage.json, a folder holding one, a CSV release zip or folder, or a "
+        "version (default: the shipped package)",
+    )
     validate.add_argument("--json", action="store_true", help="machine-readable report")
     validate.set_defaults(run=cmd_validate)
 
@@ -218,15 +246,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=cmd_build)
 
-    cite = commands.add_parser("cite", help="how to cite this version (or --version X)")
-    cite.add_argument("--format", choices=["bibtex", "apa", "cff", "csl-json"], default="bibtex")
-    cite.add_argument("--version", help="a published version (default: the installed one)")
+    cite = commands.add_parser("cite", help="how to cite this version (or VERSION)")
+    cite.add_argument("version", nargs="?", help="a published version (default: the installed one)")
+    cite.add_argument(
+        "--style", choices=STYLES, default=STYLES[0], help="citation style (default: bibtex)"
+    )
+    cite.add_argument("--format", dest="old_format", choices=STYLES, help=argparse.SUPPRESS)
+    cite.add_argument(  # deprecated: VERSION is positional, as for fetch; bare: the program's
+        "--version", dest="old_version", nargs="?", const=_PROGRAM_VERSION, help=argparse.SUPPRESS
+    )
     cite.add_argument("--sources", action="store_true", help="also list the upstream sources")
     cite.set_defaults(run=cmd_cite)
 
     diff = commands.add_parser("diff", help="rows and schema changed between two versions")
-    diff.add_argument("old", type=Path, help="release folder, release zip or datapackage.json")
-    diff.add_argument("new", type=Path, help="release folder, release zip or datapackage.json")
+    for end in ("old", "new"):
+        diff.add_argument(
+            end,
+            help="a version, a release folder or zip (CSV or Parquet), the folder `fetch` "
+            "prints, or a datapackage.json",
+        )
     diff.add_argument("--json", action="store_true", help="machine-readable output")
     diff.set_defaults(run=cmd_diff)
 

@@ -5,7 +5,8 @@ each into a Frictionless Table Schema (``schemas/{resource}.json``) and into an 
 ``resources`` of ``datapackage/datapackage.json``; ``unionstate-data schema --write`` writes
 them and ``unionstate-data schema --check`` (and a test) fails when the files on disk drift.
 Hand-written package metadata (title, licences, contributors) stays in ``datapackage.json``;
-only ``version`` and ``resources`` are generated.
+only ``version``, ``homepage`` (the Repository URL of pyproject.toml) and ``resources`` are
+generated.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from .citation import cff_text, load_citation
+from ._version import project_url
+from .citation import GENERATED_CFF_NOTE, cff_text, citation_from_meta
 from .model.base import Evidenced, Record
 from .model.tables import MODELS
 from .releases.registry import generate_registry
@@ -135,7 +137,9 @@ def descriptor_resources() -> list[dict[str, Any]]:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "schema": f"../schemas/{model.resource}.json",
+            # Inlined, not ``../schemas/...``: Frictionless refuses a path that leaves the
+            # package's folder unless told to trust it (``--trusted``).
+            "schema": table_schema(model),
         }
         for model in MODELS
     ]
@@ -150,9 +154,11 @@ def _expected_files(root: Path, version: str) -> dict[Path, str]:
     descriptor_path = root / "datapackage" / "datapackage.json"
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     descriptor["version"] = version
+    descriptor["homepage"] = project_url("Repository")
     descriptor["resources"] = descriptor_resources()
     files[descriptor_path] = dump_json(descriptor)
-    files[root / "CITATION.cff"] = cff_text(load_citation(version, descriptor_path))
+    # From the descriptor as generated, not as on disk: one --write brings both up to date.
+    files[root / "CITATION.cff"] = GENERATED_CFF_NOTE + cff_text(citation_from_meta(descriptor))
     files[root / "unionstate_data" / "registry.json"] = dump_json(
         generate_registry(root / "releases")
     )

@@ -43,6 +43,7 @@ from .cache import (
     version_lock,
 )
 from .download import BoundedDownloader, FetchLimits
+from .local import local_archive
 
 __all__ = [
     "BASE_URL_ENV",
@@ -213,10 +214,19 @@ def _fetch_locked(
     try:
         name = folder.name + ".zip"
         url = release_url(version, name, base)
-        size = _registered_size(version, name, expected)
-        downloader = BoundedDownloader(limits, size, progressbar=_show_progress(quiet))
-        archive = _download(url, folder, expected, source, quiet, downloader)
-        _extract(archive, folder, version, expected, limits.max_expanded_bytes)
+        # The package's own copy or a local mirror first (loading.local): then no network.
+        local = local_archive(
+            version,
+            name,
+            folder.parent / name,
+            (expected, source),
+            base or os.environ.get(BASE_URL_ENV),
+        )
+        if local is None:
+            size = _registered_size(version, name, expected)
+            downloader = BoundedDownloader(limits, size, progressbar=_show_progress(quiet))
+            local = _download(url, folder, expected, source, quiet, downloader)
+        _extract(local, folder, version, expected, limits.max_expanded_bytes)
     finally:
         # A failed first fetch leaves no empty folder behind to look like a cached version.
         if folder.parent.is_dir() and not any(folder.parent.iterdir()):

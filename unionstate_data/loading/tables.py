@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .. import _paths
-from .._version import get_version
+from .._version import data_version
 from ..errors import DataError, UsageError
 from ..releases.layout import root_folder_name
 
@@ -106,11 +106,16 @@ def records(model: type[R], version: str | None = None) -> list[R]:
 
 def _tables(version: str | None) -> dict[str, pa.Table]:
     """The tables of ``version``: the installed data when it is that version or None."""
-    if version is None or version == get_version():
+    if version is None or version == data_version():
         descriptor = _paths.descriptor_path()
         return _shipped_tables(descriptor, _fingerprint(descriptor))
-    from .cache import release_folder
+    from .cache import archive_name, release_folder
+    from .local import shipped_archive
 
+    if shipped_archive(version, archive_name(version, "csv")) is not None:
+        # Published before this installation, so shipped with it: no network, and typed with
+        # that version's own schemas (its descriptor holds or names them).
+        return _csv_release_tables(release_folder(version, "csv"), version)
     return _release_tables(release_folder(version, "parquet"), version)
 
 
@@ -153,6 +158,17 @@ def _shipped_tables(path: Path, fingerprint: Fingerprint) -> dict[str, pa.Table]
     from .prebuilt import load
 
     return load(_paths.data_root(), path) or typed_tables(path)
+
+
+@cache
+def _csv_release_tables(folder: Path, version: str) -> dict[str, pa.Table]:
+    """The typed tables of the CSV release of ``version`` in ``folder``: fetched (from the copy
+    the package ships, with no network) or its cached copy checked, and typed once per process."""
+    from ..validation.typed import typed_tables
+    from .fetching import fetch
+
+    root = fetch(version, format="csv", quiet=True) / root_folder_name(version)
+    return typed_tables(root / "datapackage" / "datapackage.json")
 
 
 @cache

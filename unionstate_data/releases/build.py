@@ -32,8 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .._files import sha256, sums_text
-from .._paths import descriptor_path
-from .._version import get_version
+from .._paths import descriptor_path, resource_schema
+from .._version import data_version, get_version
 from ..citation import cff_text, load_citation
 from ..errors import BuildError, PublishError
 from ..validation.typed import typed_tables
@@ -95,7 +95,7 @@ def build(
             "Fix the problems listed (unionstate-data validate) and build again.",
             report.problems,
         )
-    version = get_version()
+    version = data_version()
     meta = json.loads(descriptor.read_text(encoding="utf-8"))
     if meta.get("version") != version:
         raise BuildError(
@@ -164,7 +164,9 @@ def _package_files(descriptor: Path, meta: dict[str, Any]) -> dict[str, Path]:
     named = [base / "data" / "sources.csv"]  # read for seed_path below
     paths = [descriptor]
     for resource in meta["resources"]:
-        paths += [base / resource["path"], base / resource["schema"]]
+        paths.append(base / resource["path"])
+        if isinstance(resource["schema"], str):  # releases up to 0.3.0; later ones inline it
+            paths.append(base / resource["schema"])
     with named[0].open(encoding="utf-8", newline="") as f:
         paths += [base / row["seed_path"] for row in csv.DictReader(f) if row.get("seed_path")]
     readme = base.parent / "seeds" / "README.md"
@@ -203,10 +205,7 @@ def _parquet_entries(
     descriptor: Path, meta: dict[str, Any], version: str, extras: dict[str, bytes]
 ) -> dict[str, bytes]:
     prefix = f"{root_folder_name(version)}/"
-    schemas = {
-        r["name"]: json.loads((descriptor.parent / r["schema"]).read_text(encoding="utf-8"))
-        for r in meta["resources"]
-    }
+    schemas = {r["name"]: resource_schema(descriptor, r) for r in meta["resources"]}
     package_meta = json.dumps(
         {k: meta[k] for k in ("name", "title", "version", "created", "licenses") if k in meta}
         | {"citation": extras["CITATION.cff"].decode("utf-8")},
@@ -265,7 +264,7 @@ def publish(release_path: Path, root: Path) -> Path:
     """
     manifest = json.loads((release_path / "manifest.json").read_text(encoding="utf-8"))
     version = manifest["version"]
-    keep = ["SHA256SUMS", "manifest.json", csv_zip_name(version)]
+    keep = ["SHA256SUMS", "manifest.json", csv_zip_name(version), parquet_zip_name(version)]
     folder = root / "releases" / release_dir_name(version)
     if folder.exists():
         changed = [n for n in keep if (folder / n).read_bytes() != (release_path / n).read_bytes()]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from .._paths import resource_schema
 from ..citation import Citation, apa
 
 __all__ = ["datasheet"]
@@ -30,10 +30,14 @@ def datasheet(
         "",
         apa(citation),
         "",
+        "CITATION.cff, beside this file, holds the same for reference managers; "
+        "`unionstate-data cite --style bibtex` (or apa, cff, csl-json) prints it.",
+        *_links(citation),
+        "",
         "## Tables",
     ]
     for resource in meta["resources"]:
-        schema = json.loads((descriptor.parent / resource["schema"]).read_text(encoding="utf-8"))
+        schema = resource_schema(descriptor, resource)
         lines += [
             "",
             f"### {resource['name']} ({rows.get(resource['name'], 0)} rows)",
@@ -48,3 +52,11 @@ def datasheet(
             ),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _links(citation: Citation) -> list[str]:
+    """Where the data is published: its repository and, once registered, its DOI."""
+    links = [f"- Repository: {citation.url}"] if citation.url else []
+    if citation.doi:
+        links.append(f"- DOI: https://doi.org/{citation.doi}")
+    return ["", *links] if links else []

@@ -8,18 +8,15 @@ columns, allowed values, rows); **patch** for corrections (changed values, descr
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._arrow import ROW_COLUMN
-from ..archive import MAX_EXPANDED_BYTES, UNREADABLE, safe_extract
+from ..archive import MAX_EXPANDED_BYTES
 from ..errors import DataError, UsageError
 from ..validation.reading import read_package
-from .layout import csv_zip_name
+from .inputs import open_package
 from .registry import version_key
 
 __all__ = ["BUMPS", "PackageDiff", "TableDiff", "bump_between", "diff_packages", "open_package"]
@@ -84,46 +81,6 @@ _BUMP_WORDS = {
 
 def _worst(*bumps: str) -> str:
     return max(bumps, key=BUMPS.index, default="none")
-
-
-@contextmanager
-def open_package(path: Path, max_bytes: int = MAX_EXPANDED_BYTES) -> Iterator[Path]:
-    """The datapackage.json of a release folder, a release zip, or a descriptor path; a zip is
-    extracted safely (``archive.safe_extract``, at most ``max_bytes``) into a temporary folder."""
-    path = Path(path)
-    if path.is_dir() and not (path / "datapackage.json").is_file():
-        zips = sorted(path.glob(csv_zip_name("*")))
-        if not zips and (path / "datapackage" / "datapackage.json").is_file():
-            yield path / "datapackage" / "datapackage.json"  # a checkout or an unzipped release
-            return
-        if len(zips) != 1:
-            raise DataError(
-                f"{path}: expected one {csv_zip_name('*')} in this release folder, "
-                f"found {len(zips)}"
-            )
-        path = zips[0]
-    if path.is_dir():
-        yield path / "datapackage.json"
-    elif path.suffix == ".zip":
-        with tempfile.TemporaryDirectory(prefix="unionstate-diff-") as tmp:
-            _extract(path, Path(tmp), max_bytes)
-            found = sorted(Path(tmp).glob("*/datapackage/datapackage.json"))
-            if not found:
-                raise DataError(f"{path}: no */datapackage/datapackage.json inside")
-            yield found[0]
-    else:
-        yield path
-
-
-def _extract(path: Path, target: Path, max_bytes: int) -> None:
-    try:
-        safe_extract(path, target, max_bytes)
-    except UNREADABLE as exc:
-        raise DataError(
-            f"cannot compare {path}: it is not a readable zip ({type(exc).__name__}: {exc}). "
-            "Give a release zip as `unionstate-data build` writes it, a release folder or a "
-            "datapackage.json."
-        ) from exc
 
 
 def _read(descriptor: Path) -> tuple[str | None, dict[str, dict[str, Any]], dict[str, Any]]:
@@ -202,12 +159,18 @@ def _table_diff(old_rows: dict[str, Any], new_rows: dict[str, Any]) -> TableDiff
     return d
 
 
-def diff_packages(old: Path, new: Path, max_bytes: int = MAX_EXPANDED_BYTES) -> PackageDiff:
-    """Compare two packages (release folders, release zips or datapackage.json files); a zip
-    may expand to at most ``max_bytes``."""
-    with open_package(old, max_bytes) as old_path, open_package(new, max_bytes) as new_path:
-        old_version, old_schemas, old_rows = _read_bounded(old_path)
-        new_version, new_schemas, new_rows = _read_bounded(new_path)
+def diff_packages(
+    old: str | Path, new: str | Path, max_bytes: int = MAX_EXPANDED_BYTES
+) -> PackageDiff:
+    """Compare two packages: each a version number, a release folder, a CSV or Parquet release
+    zip, the folder ``fetch`` prints, or a datapackage.json (``releases.inputs``); a zip may
+    expand to at most ``max_bytes``."""
+    with (
+        open_package(old, parquet=True, max_bytes=max_bytes) as old_descriptor,
+        open_package(new, parquet=True, max_bytes=max_bytes) as new_descriptor,
+    ):
+        old_version, old_schemas, old_rows = _read_bounded(old_descriptor)
+        new_version, new_schemas, new_rows = _read_bounded(new_descriptor)
     tables: dict[str, TableDiff] = {}
     for name in sorted(old_schemas.keys() | new_schemas.keys()):
         if name not in new_schemas:

@@ -57,7 +57,9 @@ def release_info(version: str, path: Path | None = None) -> dict[str, Any]:
         known = ", ".join(known_versions(path)) or "none"
         raise UnknownVersionError(
             f"version {version} is not a published release of unionstate-data "
-            f"(published: {known}). Check the version, or give the file's SHA-256 yourself."
+            f"that this installation knows (published: {known}). Check the version; a release "
+            "newer than this installation is known once you upgrade (pip install -U "
+            "unionstate-data)."
         )
     info: dict[str, Any] = registry[version]
     return info
