@@ -59,7 +59,7 @@ def open_package(
     if not path.exists() and _VERSION.fullmatch(str(spec)):
         with _published(str(spec)) as descriptor:
             yield descriptor
-    elif path.is_file() and zipfile.is_zipfile(path):
+    elif path.is_file() and (path.suffix == ".zip" or zipfile.is_zipfile(path)):
         with _zip(path, parquet, max_bytes) as descriptor:
             yield descriptor
     elif path.is_dir():
