@@ -37,6 +37,7 @@ field's description says ("empty while it lasts or when no source gives it").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import pyarrow as pa
@@ -47,7 +48,16 @@ from ..errors import UsageError
 from ..loading.tables import table
 from .judging import Span, Words, judge
 
-__all__ = ["IN_FORCE_SCHEMA", "STATUSES", "as_of", "in_force", "parse_day"]
+__all__ = [
+    "IN_FORCE_SCHEMA",
+    "STATUSES",
+    "TABLES",
+    "as_of",
+    "in_force",
+    "parse_day",
+    "snapshot",
+    "treaty_status",
+]
 
 #: Every status ``in_force`` gives.
 STATUSES = ("in_force", "not_in_force", "unknown")
@@ -58,6 +68,18 @@ _EXISTS = Words("exists", "not_exists", "began", "no start date is recorded")
 _OFFICE = Words("in_office", "not_in_office", "took office", "no start date is recorded")
 _BODY_KINDS = ("supranational_union", "union_body")
 _END_STEPS = ("end", "withdrawal", "suspension")
+
+#: The tables the queries read.
+TABLES = (
+    "treaties",
+    "treaty_steps",
+    "treaty_relations",
+    "treaty_parties",
+    "gaps",
+    "parties",
+    "office_holders",
+)
+Tables = Mapping[str, pa.Table]
 
 
 def parse_day(day: dt.date | str) -> dt.date:
@@ -79,20 +101,36 @@ def _bad_day(day: object) -> dt.date:
 def in_force(day: dt.date | str, party: str | None = None, version: str | None = None) -> pa.Table:
     """Every treaty's status on ``day``: ``in_force``, ``not_in_force`` or ``unknown``, with the
     reason; for ``party``, one row per treaty that party is in, judged with its own steps.
-    See the module docstring for how each status is judged."""
-    when = parse_day(day)
-    treaties = table("treaties", version)
-    steps = table("treaty_steps", version)
+    ``version``: a published version (see ``unionstate_data.table``). See the module docstring
+    for how each status is judged."""
+    return treaty_status(parse_day(day), _load(version), party)
+
+
+def as_of(day: dt.date | str, version: str | None = None) -> dict[str, pa.Table]:
+    """A snapshot on ``day``: ``treaties`` (``in_force(day)``), ``bodies`` (the Union State's
+    bodies), ``office_holders`` and ``parties``, each row with its status and reason."""
+    return snapshot(parse_day(day), _load(version))
+
+
+def _load(version: str | None) -> dict[str, pa.Table]:
+    return {name: table(name, version) for name in TABLES}
+
+
+def treaty_status(when: dt.date, tables: Tables, party: str | None = None) -> pa.Table:
+    """``in_force`` over the given ``tables`` (``TABLES``, as ``unionstate_data.table`` types
+    them): another package's, or tables a test builds."""
+    treaties = tables["treaties"]
+    steps = tables["treaty_steps"]
     if party is None:
         rows = pa.table({"treaty_id": treaties["treaty_id"], "party_id": _nulls(treaties)})
     else:
-        _check_party(party, version)
-        rows = _party_rows(party, steps, version)
+        _check_party(party, tables)
+        rows = _party_rows(party, steps, tables)
     rows = lookup(rows, "treaty_id", treaties, "treaty_id", _dated("signed"), "sig_")
     rows = _with_entry(rows, treaties, steps, party)
     rows = _with_end(rows, treaties, steps, party)
-    rows = _with_alive(rows, treaties, party, version)
-    gaps = _gap_ids(version, "treaties")
+    rows = _with_alive(rows, treaties, party, tables)
+    gaps = _gap_ids(tables, "treaties")
     span = Span(
         start_lo=rows["ent_lower"],
         start_hi=rows["ent_upper"],
@@ -116,17 +154,13 @@ def in_force(day: dt.date | str, party: str | None = None, version: str | None =
     )
 
 
-def as_of(day: dt.date | str, version: str | None = None) -> dict[str, pa.Table]:
-    """A snapshot on ``day``: ``treaties`` (``in_force(day)``), ``bodies`` (the Union State's
-    bodies), ``office_holders`` and ``parties``, each row with its status and reason."""
-    when = parse_day(day)
-    parties = _spans(when, table("parties", version), "party_id", _EXISTS, version, "parties")
-    kinds = table("parties", version)["kind"]
-    holders = _spans(
-        when, table("office_holders", version), "holder_id", _OFFICE, version, "office_holders"
-    )
+def snapshot(when: dt.date, tables: Tables) -> dict[str, pa.Table]:
+    """``as_of`` over the given ``tables`` (see ``treaty_status``)."""
+    parties = _spans(when, tables["parties"], "party_id", _EXISTS, tables, "parties")
+    kinds = tables["parties"]["kind"]
+    holders = _spans(when, tables["office_holders"], "holder_id", _OFFICE, tables, "office_holders")
     return {
-        "treaties": in_force(when, version=version),
+        "treaties": treaty_status(when, tables),
         "bodies": parties.filter(pc.is_in(kinds, value_set=string_set(_BODY_KINDS))),
         "office_holders": holders,
         "parties": parties,
@@ -162,15 +196,15 @@ def _dated(field: str) -> list[str]:
     return [field, f"{field}_lower", f"{field}_upper"]
 
 
-def _check_party(party: str, version: str | None) -> None:
-    known = table("parties", version)["party_id"]
+def _check_party(party: str, tables: Tables) -> None:
+    known = tables["parties"]["party_id"]
     if not pc.any(pc.equal(known, literal(party))).as_py():
         raise UsageError(f"no party {party!r}; see unionstate_data.table('parties')['party_id']")
 
 
-def _member_treaties(party: str, version: str | None) -> pa.ChunkedArray:
+def _member_treaties(party: str, tables: Tables) -> pa.ChunkedArray:
     """The treaties ``party`` signed or is party to."""
-    members = table("treaty_parties", version)
+    members = tables["treaty_parties"]
     member = pc.and_(
         pc.equal(members["party_id"], literal(party)),
         pc.is_in(members["role"], value_set=string_set(("party", "signatory"))),
@@ -178,10 +212,10 @@ def _member_treaties(party: str, version: str | None) -> pa.ChunkedArray:
     return members.filter(member)["treaty_id"]
 
 
-def _party_rows(party: str, steps: pa.Table, version: str | None) -> pa.Table:
+def _party_rows(party: str, steps: pa.Table, tables: Tables) -> pa.Table:
     """The treaties ``party`` signed or is party to, or has a step of its own for."""
     own = pc.equal(steps["party_id"], literal(party))
-    chunks = _member_treaties(party, version).chunks + steps.filter(own)["treaty_id"].chunks
+    chunks = _member_treaties(party, tables).chunks + steps.filter(own)["treaty_id"].chunks
     ids = pc.unique(pa.chunked_array(chunks, pa.string()))
     ids = pc.array_take(ids, pc.sort_indices(ids))
     return pa.table({"treaty_id": ids, "party_id": strings([party] * len(ids))})
@@ -253,17 +287,15 @@ def _with_end(rows: pa.Table, treaties: pa.Table, steps: pa.Table, party: str | 
     return _first(rows, found, [("upper", "ascending"), ("lower", "ascending")], "end")
 
 
-def _with_alive(
-    rows: pa.Table, treaties: pa.Table, party: str | None, version: str | None
-) -> pa.Table:
+def _with_alive(rows: pa.Table, treaties: pa.Table, party: str | None, tables: Tables) -> pa.Table:
     """The latest signature of a treaty amending or implementing each treaty (for ``party``,
     only later treaties that party is in: others do not show that it had not withdrawn)."""
-    relations = table("treaty_relations", version)
+    relations = tables["treaty_relations"]
     later = relations.filter(
         pc.is_in(relations["relation"], value_set=string_set(("amends", "implements")))
     )
     if party is not None:
-        members = _member_treaties(party, version)
+        members = _member_treaties(party, tables)
         later = later.filter(pc.is_in(later["treaty_id"], value_set=members))
     later = lookup(later, "treaty_id", treaties, "treaty_id", _dated("signed"), "")
     found = pa.table(
@@ -286,19 +318,21 @@ def _with_alive(
     return out
 
 
-def _gap_ids(version: str | None, resource: str) -> dict[str, pa.Array]:
+def _gap_ids(tables: Tables, resource: str) -> dict[str, pa.Array]:
     """Record IDs of ``resource`` with a gap row, per field."""
-    gaps = table("gaps", version)
-    gaps = gaps.filter(pc.equal(gaps["resource_name"], resource))
+    gaps = tables["gaps"]
+    gaps = gaps.filter(pc.equal(gaps["resource_name"], literal(resource)))
     fields = pc.unique(gaps["field"]).to_pylist()
-    return {f: pc.unique(gaps.filter(pc.equal(gaps["field"], f))["record_id"]) for f in fields}
+    return {
+        f: pc.unique(gaps.filter(pc.equal(gaps["field"], literal(f)))["record_id"]) for f in fields
+    }
 
 
 def _spans(
-    when: dt.date, rows: pa.Table, key: str, words: Words, version: str | None, resource: str
+    when: dt.date, rows: pa.Table, key: str, words: Words, tables: Tables, resource: str
 ) -> pa.Table:
     """``rows`` (parties or office holders) judged on ``when`` by their ``start``/``end``."""
-    gaps = _gap_ids(version, resource)
+    gaps = _gap_ids(tables, resource)
     end_gap = pc.is_in(rows[key], value_set=gaps.get("end", _EMPTY))
     open_end = _falses(rows) if resource == "parties" else pc.invert(end_gap)
     nulls = pa.nulls(rows.num_rows, pa.date32())
