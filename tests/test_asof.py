@@ -4,13 +4,17 @@ judging rules on tables built here (``treaty_status``), properties over partial 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -312,3 +316,23 @@ def test_in_force_from_may_1995_is_unknown_on_10_may_and_in_force_on_1_june():
     args = ("1995-01-06", "1995-05", "2000")
     assert judged(dt.date(1995, 5, 10), *args) == "unknown"
     assert judged(dt.date(1995, 6, 1), *args) == "in_force"
+
+
+def readme_block(title: str) -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(f"### {title}\n") :]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)[0]
+
+
+def test_the_readme_answer_to_what_was_in_force_on_a_date_runs_and_prints_what_it_says():
+    code = readme_block("What was in force on a date")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})
+    printed = out.getvalue()
+    assert printed.splitlines()[0] == str(
+        usd.in_force("2000-06-01").filter(pc.field("status") == "in_force")["treaty_id"].to_pylist()
+    )
+    for line in code.splitlines():  # the output the README shows as comments is the output
+        if line.startswith("# "):
+            assert line[2:] in " ".join(printed.split()), line

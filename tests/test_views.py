@@ -4,8 +4,12 @@ gives pandas and Polars frames with real date types."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -131,3 +135,14 @@ def test_frame_says_how_to_install_a_missing_library(
 def test_every_view_of_the_registry_is_in_the_public_api():
     views: dict[str, Callable[..., pa.Table]] = VIEWS
     assert set(views) <= set(usd.__all__)
+
+
+def test_the_readme_answer_to_which_events_involved_a_party_runs():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Which events involved a party\n") :]
+    code = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)[0]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code, {})
+    expected = sum(p == "belarus" for p in usd.table("event_participants")["party_id"].to_pylist())
+    assert out.getvalue().splitlines()[0].startswith(f"{expected} ")
