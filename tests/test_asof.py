@@ -336,3 +336,10 @@ def test_the_readme_answer_to_what_was_in_force_on_a_date_runs_and_prints_what_i
     for line in code.splitlines():  # the output the README shows as comments is the output
         if line.startswith("# "):
             assert line[2:] in " ".join(printed.split()), line
+
+
+def test_the_date_is_given_by_keyword_as_the_contract_names_it_or_as_a_date_object():
+    expected = usd.in_force("2000-06-01")
+    assert usd.in_force(date="2000-06-01").equals(expected)
+    assert usd.in_force(dt.date(2000, 6, 1)).equals(expected)
+    assert usd.as_of(date=dt.date(2000, 6, 1))["treaties"].equals(expected)

@@ -1,6 +1,6 @@
 """As-of queries: which treaties were in force on a day, and what existed then.
 
-``in_force(day)`` gives one row per treaty, judged for the treaty as a whole; ``in_force(day,
+``in_force(date)`` gives one row per treaty, judged for the treaty as a whole; ``in_force(date,
 party=P)`` gives one row per treaty that P signed or is party to (``treaty_parties``) or has a
 step of its own for (``treaty_steps``), judged for P. Columns: ``treaty_id``, ``party_id``
 (null without ``party``), ``status`` (``in_force``, ``not_in_force`` or ``unknown``),
@@ -24,10 +24,12 @@ How a status is judged (see ``judging``):
   so. A treaty is certainly not ended on a day only when a recorded end falls after it, or when
   the data shows it alive later: a treaty that amends or implements it (``treaty_relations``)
   was signed on or after that day. Otherwise the status is ``unknown`` and the reason says so.
-  A gap row on ``ended`` always gives ``unknown``, even then. Supersession is not read as an
-  end: the data leaves the end of the 1997 Charter unrecorded on purpose (its gap row).
+  A gap row on ``ended`` always gives ``unknown``, even then. For a party, only later treaties
+  that party is in count (others do not show that it had not withdrawn). Supersession is not
+  read as an end: the data leaves the end of the 1997 Charter unrecorded on purpose (its gap
+  row says no stored quote states the day).
 
-``as_of(day)`` adds the Union State's bodies (parties of kind ``supranational_union`` and
+``as_of(date)`` adds the Union State's bodies (parties of kind ``supranational_union`` and
 ``union_body``), the office holders and all parties, each judged the same way with their
 ``start``/``end``. For parties an empty end means not known (the Soviet Union has none); for
 office holders it means "in office" unless a gap row records the end as not found, as the
@@ -98,18 +100,18 @@ def _bad_day(day: object) -> dt.date:
     raise UsageError(f"the date must be a datetime.date or YYYY-MM-DD, got {day!r}")
 
 
-def in_force(day: dt.date | str, party: str | None = None, version: str | None = None) -> pa.Table:
-    """Every treaty's status on ``day``: ``in_force``, ``not_in_force`` or ``unknown``, with the
-    reason; for ``party``, one row per treaty that party is in, judged with its own steps.
-    ``version``: a published version (see ``unionstate_data.table``). See the module docstring
-    for how each status is judged."""
-    return treaty_status(parse_day(day), _load(version), party)
+def in_force(date: dt.date | str, party: str | None = None, version: str | None = None) -> pa.Table:
+    """Every treaty's status on ``date`` (a ``datetime.date`` or ``YYYY-MM-DD``):
+    ``in_force``, ``not_in_force`` or ``unknown``, with the reason; for ``party``, one row per
+    treaty that party is in, judged with its own steps. ``version``: a published version (see
+    ``unionstate_data.table``). See the module docstring for how each status is judged."""
+    return treaty_status(parse_day(date), _load(version), party)
 
 
-def as_of(day: dt.date | str, version: str | None = None) -> dict[str, pa.Table]:
-    """A snapshot on ``day``: ``treaties`` (``in_force(day)``), ``bodies`` (the Union State's
+def as_of(date: dt.date | str, version: str | None = None) -> dict[str, pa.Table]:
+    """A snapshot on ``date``: ``treaties`` (``in_force(date)``), ``bodies`` (the Union State's
     bodies), ``office_holders`` and ``parties``, each row with its status and reason."""
-    return snapshot(parse_day(day), _load(version))
+    return snapshot(parse_day(date), _load(version))
 
 
 def _load(version: str | None) -> dict[str, pa.Table]:

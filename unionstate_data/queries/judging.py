@@ -120,7 +120,11 @@ def judge(day: dt.date, span: Span, words: Words) -> tuple[pa.Array, pa.Array]:
                 on,
             ],
         ),
-        (span.open_end, words.yes, [_since(span, words), "; no end is recorded"]),
+        (
+            span.open_end,
+            words.yes,
+            [_since(span, words), "; no end is recorded: it lasted when the data was compiled"],
+        ),
     ]
     fallback = [
         _since(span, words),
