@@ -228,12 +228,17 @@ def test_a_status_is_never_a_guess_whatever_the_precision_of_the_dates(
     if status == "in_force":  # every day the dates can mean puts ``day`` inside the span
         assert in_force is not None and ended is not None
         assert bounds(in_force)[1] <= day < bounds(ended)[0]
+    none_in = (
+        day < sig_lo
+        or (in_force is not None and day < bounds(in_force)[0])
+        or (ended is not None and bounds(ended)[1] <= day)
+    )
     if status == "not_in_force":  # every day they can mean puts it outside
-        assert (
-            day < sig_lo
-            or (in_force is not None and day < bounds(in_force)[0])
-            or (ended is not None and bounds(ended)[1] <= day)
-        )
+        assert none_in
+    if status == "unknown" and in_force is not None and ended is not None:
+        # ... and unknown only when the recorded dates really leave both answers open
+        all_in = sig_hi <= day and bounds(in_force)[1] <= day < bounds(ended)[0]
+        assert not all_in and not none_in
 
 
 @given(st.dates(dt.date(1990, 1, 1), dt.date(1999, 12, 31)), st.integers(0, 400), days)
@@ -343,3 +348,20 @@ def test_the_date_is_given_by_keyword_as_the_contract_names_it_or_as_a_date_obje
     assert usd.in_force(date="2000-06-01").equals(expected)
     assert usd.in_force(dt.date(2000, 6, 1)).equals(expected)
     assert usd.as_of(date=dt.date(2000, 6, 1))["treaties"].equals(expected)
+
+
+@given(
+    days | st.dates(dt.date(2000, 1, 1), dt.date(2026, 12, 31)),
+    st.sampled_from([None, "russia", "belarus", "kazakhstan", "armenia"]),
+)
+def test_no_shipped_treaty_is_in_force_before_its_signature_or_entry_into_force_for_anyone(
+    day: dt.date, party: str | None
+) -> None:
+    result = usd.in_force(day, party=party).to_pylist()
+    for row in result:
+        if row["status"] == "in_force":
+            assert bounds(row["signed"])[1] <= day
+            assert row["entry_into_force"] is not None
+            assert bounds(row["entry_into_force"])[1] <= day
+        if row["end"] is not None and bounds(row["end"])[1] <= day:
+            assert row["status"] == "not_in_force"
