@@ -365,3 +365,28 @@ def test_no_shipped_treaty_is_in_force_before_its_signature_or_entry_into_force_
             assert bounds(row["entry_into_force"])[1] <= day
         if row["end"] is not None and bounds(row["end"])[1] <= day:
             assert row["status"] == "not_in_force"
+
+
+def test_two_recorded_ends_leave_unknown_every_day_either_may_mean():
+    # An end "2005" (the treaty's ended) beside an end step on 2005-03-15: the earliest end may
+    # be any day from 1 January to 15 March 2005.
+    tables = one_treaty("1990-01-01", "1990-06-01", "2005")
+    steps = usd.table("treaty_steps")
+    step = steps.filter(pc.field("step_id") == steps["step_id"][0].as_py())
+    step = step.set_column(1, "treaty_id", tables["treaties"]["treaty_id"])
+    step = step.set_column(3, "step", pa.array(["end"]))
+    for name, value in (
+        ("date", "2005-03-15"),
+        ("date_lower", dt.date(2005, 3, 15)),
+        ("date_upper", dt.date(2005, 3, 15)),
+        ("date_precision", "day"),
+    ):
+        step = step.set_column(
+            step.schema.get_field_index(name), name, pa.array([value], step.schema.field(name).type)
+        )
+    step = step.set_column(2, "party_id", pa.nulls(1, pa.string()))
+    tables["treaty_steps"] = step
+    status = treaty_status(dt.date(2005, 2, 1), tables)
+    assert status["status"].to_pylist() == ["unknown"]
+    assert treaty_status(dt.date(2004, 12, 31), tables)["status"].to_pylist() == ["in_force"]
+    assert treaty_status(dt.date(2005, 3, 15), tables)["status"].to_pylist() == ["not_in_force"]

@@ -45,7 +45,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._arrow import literal, lookup, string_set, strings
+from .._arrow import integers, literal, lookup, string_set, strings
 from ..errors import UsageError
 from ..loading.tables import table
 from .judging import Span, Words, judge
@@ -276,7 +276,7 @@ def _with_entry(rows: pa.Table, treaties: pa.Table, steps: pa.Table, party: str 
     own = _candidates(steps, ("entry_into_force",), party)
     field = _from_treaties(treaties, "in_force")
     found = pa.concat_tables([own.filter(own["own"]), field, own.filter(pc.invert(own["own"]))])
-    rank = pa.array(range(found.num_rows), pa.int64())
+    rank = integers(range(found.num_rows))
     found = found.append_column("rank", rank)
     return _first(rows, found, [("rank", "ascending")], "ent")
 
@@ -286,7 +286,12 @@ def _with_end(rows: pa.Table, treaties: pa.Table, steps: pa.Table, party: str | 
     found = pa.concat_tables(
         [_from_treaties(treaties, "ended"), _candidates(steps, _END_STEPS, party)]
     )
-    return _first(rows, found, [("upper", "ascending"), ("lower", "ascending")], "end")
+    rows = _first(rows, found, [("upper", "ascending"), ("lower", "ascending")], "end")
+    # The earliest end lies between the least first day and the least last day of all of them
+    # (a year recorded beside a day within it may mean an earlier day).
+    earliest = found.sort_by([("treaty_id", "ascending"), ("lower", "ascending")])
+    least = lookup(rows.select(["treaty_id"]), "treaty_id", earliest, "treaty_id", ["lower"], "")
+    return rows.set_column(rows.schema.get_field_index("end_lower"), "end_lower", least["lower"])
 
 
 def _with_alive(rows: pa.Table, treaties: pa.Table, party: str | None, tables: Tables) -> pa.Table:
