@@ -15,7 +15,7 @@ import pytest
 
 import unionstate_data
 
-HEAVY = ("pyarrow", "pydantic", "frictionless", "pandas", "pooch", "requests")
+HEAVY = ("pyarrow", "pydantic", "frictionless", "pandas", "polars", "pooch", "requests")
 
 PUBLIC = [
     "DataError",
@@ -24,15 +24,20 @@ PUBLIC = [
     "Problem",
     "Report",
     "__version__",
+    "as_of",
     "cite",
     "clause_themes",
     "clauses",
+    "clauses_with_themes",
     "disputes",
     "event_participants",
     "events",
+    "events_with_parties",
     "evidence",
     "fetch",
+    "frame",
     "gaps",
+    "in_force",
     "office_holders",
     "parties",
     "records",
@@ -40,6 +45,8 @@ PUBLIC = [
     "table",
     "table_names",
     "treaties",
+    "treaties_with_parties",
+    "treaties_with_steps",
     "treaty_parties",
     "treaty_relations",
     "treaty_steps",

@@ -11,6 +11,8 @@ Use::
     usd.table("treaties")                   # the same rows as a typed pyarrow Table
     usd.validate().ok                       # the shipped package passes every rule
     usd.table("treaties", version="0.1.0")  # a published version, fetched and verified
+    usd.in_force("2000-06-01")              # every treaty's status on a day, with the reason
+    usd.events_with_parties()               # a tidy view: events joined to their parties
 
 Importing this package reads no file and imports neither pyarrow nor pydantic: every public
 name is loaded on first use (PEP 562 ``__getattr__``), so ``import unionstate_data`` stays fast.
@@ -20,7 +22,8 @@ The package, layer by layer (each imports only from the layers before it): ``err
 standard library only; ``_arrow`` and ``model`` (fields, dates, tables) describe the data;
 ``validation`` reads and checks a package; ``releases.registry`` and ``citation`` know the
 published versions; ``loading`` gives the tables; ``releases`` builds and compares releases;
-``generated`` writes the generated files; ``cli`` is the command line.
+``queries`` answers questions over the loaded tables (as-of queries, tidy views); ``generated``
+writes the generated files; ``cli`` is the command line.
 """
 
 from __future__ import annotations
@@ -56,6 +59,14 @@ if TYPE_CHECKING:
         treaty_steps,
     )
     from .problems import Problem, Report
+    from .queries.asof import as_of, in_force
+    from .queries.views import (
+        clauses_with_themes,
+        events_with_parties,
+        frame,
+        treaties_with_parties,
+        treaties_with_steps,
+    )
     from .validation.validator import validate
 
 __all__ = [
@@ -65,15 +76,20 @@ __all__ = [
     "Problem",
     "Report",
     "__version__",
+    "as_of",
     "cite",
     "clause_themes",
     "clauses",
+    "clauses_with_themes",
     "disputes",
     "event_participants",
     "events",
+    "events_with_parties",
     "evidence",
     "fetch",
+    "frame",
     "gaps",
+    "in_force",
     "office_holders",
     "parties",
     "records",
@@ -81,6 +97,8 @@ __all__ = [
     "table",
     "table_names",
     "treaties",
+    "treaties_with_parties",
+    "treaties_with_steps",
     "treaty_parties",
     "treaty_relations",
     "treaty_steps",
@@ -117,6 +135,17 @@ _LAZY = {
     "Problem": ".problems",
     "Report": ".problems",
     "validate": ".validation.validator",
+    **dict.fromkeys(["as_of", "in_force"], ".queries.asof"),
+    **dict.fromkeys(
+        [
+            "clauses_with_themes",
+            "events_with_parties",
+            "frame",
+            "treaties_with_parties",
+            "treaties_with_steps",
+        ],
+        ".queries.views",
+    ),
 }
 
 

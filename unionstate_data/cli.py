@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["main"]
 
@@ -214,6 +215,37 @@ def _cache_clear(version: str | None) -> int:
     return 0
 
 
+def cmd_as_of(args: argparse.Namespace) -> int:
+    from .queries.asof import as_of
+
+    snapshot = as_of(args.date)
+    if args.json:
+        rows = {name: rows.to_pylist() for name, rows in snapshot.items()}
+        print(json.dumps({"date": args.date, **rows}, indent=2, ensure_ascii=False))
+    elif args.csv:
+        _as_of_csv(snapshot)
+    else:
+        for name, rows in snapshot.items():
+            print(f"{name} on {args.date}:")
+            columns = [rows.column(0), rows["status"], rows["reason"]]
+            for key, status, reason in zip(*(c.to_pylist() for c in columns), strict=True):
+                print(f"  {status:<13} {key}: {reason}")
+    return 0
+
+
+def _as_of_csv(snapshot: dict[str, Any]) -> None:
+    """One CSV for the whole snapshot: table, id (the row's key), status, reason."""
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["table", "id", "status", "reason"])
+    for name, rows in snapshot.items():
+        columns = [rows.column(0), rows["status"], rows["reason"]]
+        writer.writerows(
+            [name, *row] for row in zip(*(c.to_pylist() for c in columns), strict=True)
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     from .citation import STYLES
     from .loading.cache import FORMATS  # stdlib imports only: the parser stays fast
@@ -287,6 +319,15 @@ def _parser() -> argparse.ArgumentParser:
     clear.add_argument("version", nargs="?", help="only this version")
     for action in (listing, clear):
         action.set_defaults(run=cmd_cache)
+
+    as_of = commands.add_parser(
+        "as-of", help="what was in force and in existence on DATE: treaties, bodies, offices"
+    )
+    as_of.add_argument("date", help="the day, YYYY-MM-DD")
+    output = as_of.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="every table's rows as JSON")
+    output.add_argument("--csv", action="store_true", help="one CSV: table, id, status, reason")
+    as_of.set_defaults(run=cmd_as_of)
 
     schema = commands.add_parser("schema", help="check or regenerate the generated files")
     mode = schema.add_mutually_exclusive_group()
