@@ -184,3 +184,16 @@ def test_the_cli_prints_the_codebook(
     assert out.startswith(start)
     flavour = "csv" if "csv" in argv else "parquet"
     assert out == shipped_codebook(flavour, "html" if "html" in argv else "md")
+
+
+def test_the_table_schemas_carry_each_allowed_values_definition() -> None:
+    enumerated = [
+        f for s in SCHEMAS.values() for f in s["fields"] if "enum" in f.get("constraints", {})
+    ]
+    assert enumerated
+    for spec in enumerated:
+        vocabulary = vocabulary_for(spec["constraints"]["enum"])
+        assert vocabulary is not None
+        assert spec["x-definitions"] == {
+            v: DEFINITIONS[vocabulary][v] for v in spec["constraints"]["enum"]
+        }
