@@ -149,8 +149,8 @@ DEFINITIONS: dict[str, dict[str, str]] = {
     "Reliability": {
         "official": "Published by a government, parliament, election commission, international "
         "organisation or Union State body, or by the company concerned.",
-        "state_media": "A news outlet owned or controlled by a state (BelTA, TASS, SB. Belarus "
-        "Segodnya, Sputnik), or a reproduction of one.",
+        "state_media": "A news outlet owned or controlled by the Russian or Belarusian state "
+        "(BelTA, TASS, SB. Belarus Segodnya, Sputnik), or a reproduction of one.",
         "news": "A news outlet not controlled by the Russian or Belarusian state.",
         "legal_database": "A database of legal texts (GARANT, CIS Legislation), or a legal "
         "reference site reproducing them.",
