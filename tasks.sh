@@ -25,7 +25,7 @@ ensure_venv() {
 
 case "${1:-}" in
   main)
-    ensure_venv ""
+    ensure_venv "stata"   # pandas: the release's Stata files
     "$VENV/bin/unionstate-data" schema --check
     "$VENV/bin/unionstate-data" build --out dist   # validates first; prints where it landed
     ;;

@@ -24,6 +24,7 @@ LEAVES = {
     "unionstate_data.releases.layout",
     "unionstate_data.model.fields",
     "unionstate_data.validation.tuning",
+    "unionstate_data.releases.document",
 }
 MAX_LINES = 400
 

@@ -159,6 +159,13 @@ def _deprecated(old: str, new: str) -> None:
     print(f"warning: `{old}` is deprecated and will be removed; use `{new}`", file=sys.stderr)
 
 
+def cmd_codebook(args: argparse.Namespace) -> int:
+    from .releases.codebook import shipped_codebook
+
+    print(shipped_codebook(args.release, args.format), end="")
+    return 0
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from .releases.diff import diff_packages
 
@@ -289,6 +296,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     cite.add_argument("--sources", action="store_true", help="also list the upstream sources")
     cite.set_defaults(run=cmd_cite)
+
+    codebook = commands.add_parser(
+        "codebook", help="every table, column and allowed value explained (Markdown or HTML)"
+    )
+    codebook.add_argument("--format", choices=("md", "html"), default="md", help="(default: md)")
+    codebook.add_argument(
+        "--release",
+        choices=("parquet", "csv"),
+        default="parquet",
+        help="the zip whose columns it describes: parquet (with the Stata files; default) or csv",
+    )
+    codebook.set_defaults(run=cmd_codebook)
 
     diff = commands.add_parser("diff", help="rows and schema changed between two versions")
     for end in ("old", "new"):

@@ -20,7 +20,9 @@ from typing import Any
 from ._version import project_url
 from .citation import GENERATED_CFF_NOTE, cff_text, citation_from_meta
 from .model.base import Evidenced, Record
+from .model.fields import DEFINITIONS_KEY
 from .model.tables import MODELS
+from .model.vocabularies import DEFINITIONS, vocabulary_for
 from .releases.registry import generate_registry
 
 __all__ = [
@@ -92,6 +94,7 @@ def _field_schema(model: type[Record], name: str) -> dict[str, Any]:
     if typing.get_origin(inner) is typing.Literal:
         field["type"] = "string"
         constraints["enum"] = list(typing.get_args(inner))
+        extra[DEFINITIONS_KEY] = _definitions(constraints["enum"])
     else:
         field["type"] = _TYPES[inner]
     if not optional:
@@ -109,6 +112,14 @@ def _field_schema(model: type[Record], name: str) -> dict[str, Any]:
         field["constraints"] = constraints
     field.update(sorted(extra.items()))
     return field
+
+
+def _definitions(values: list[str]) -> dict[str, str]:
+    """The definition of each allowed value (``model.vocabularies.DEFINITIONS``)."""
+    name = vocabulary_for(values)
+    if name is None:
+        raise KeyError(f"{values} is no vocabulary of model/vocabularies.py (VOCABULARIES)")
+    return {value: DEFINITIONS[name][value] for value in values}
 
 
 def table_schema(model: type[Record]) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from typing import Any
 
 __all__ = [
     "DATASET_TABLES",
+    "DEFINITIONS_KEY",
+    "DERIVED_COLUMNS",
     "FIELD_EVIDENCE",
     "NON_STRING_FIELDS",
     "PARTIAL_DATE",
@@ -40,6 +42,17 @@ PARTIAL_DATE_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 PARTIAL_DATE = "x-partial-date"
 FIELD_EVIDENCE = "x-field-evidence"
 UNIQUE = "x-unique"
+#: Schema marker of an enumerated field: the definition of each allowed value (generated from
+#: ``model.vocabularies.DEFINITIONS``).
+DEFINITIONS_KEY = "x-definitions"
+
+#: The columns typed tables (Arrow, Parquet) add beside each partial-date field, by suffix, with
+#: their description (``{field}`` is the field's name); the Parquet files and the codebook use it.
+DERIVED_COLUMNS = {
+    "lower": "First day {field} can mean (derived from its partial date).",
+    "upper": "Last day {field} can mean (derived from its partial date).",
+    "precision": "Precision of {field}: year, month or day.",
+}
 
 
 #: The dataset's tables, which its consistency rules read (``model.tables.MODELS``; a test

@@ -5,7 +5,10 @@
 - ``unionstate-data-{version}-csv.zip``: the Frictionless package as it ships (descriptor, CSVs,
   Table Schemas, stored sources), a datasheet, CITATION.cff and the data licence;
 - ``unionstate-data-{version}-parquet.zip``: one Parquet file per table, typed, with field
-  descriptions and the package metadata in the Arrow schema metadata;
+  descriptions and the package metadata in the Arrow schema metadata, and the same tables as
+  Stata files (``stata/{table}.dta``, ``releases.stata``);
+- both zips carry the codebook of the columns they hold (``CODEBOOK.md``, ``CODEBOOK.html``,
+  ``releases.codebook``);
 - ``manifest.json``: version, files with sizes and hashes, row counts, the tools that wrote them;
 - ``SHA256SUMS``: in the format ``sha256sum -c`` reads.
 
@@ -36,11 +39,14 @@ from .._paths import descriptor_path, resource_schema
 from .._version import data_version, get_version
 from ..citation import cff_text, load_citation
 from ..errors import BuildError, PublishError
+from ..model.fields import DERIVED_COLUMNS
 from ..validation.typed import typed_tables
 from ..validation.validator import validate
+from .codebook import FORMATS, codebook
 from .datasheet import datasheet
 from .layout import csv_zip_name, parquet_zip_name, release_dir_name, root_folder_name
 from .output import LOCK_TIMEOUT, staged_release
+from .stata import stata_files
 
 __all__ = ["ZIP_DATE", "BuildError", "Release", "build", "publish", "tool_versions"]
 
@@ -74,8 +80,19 @@ def tool_versions() -> dict[str, str]:
     return {
         "unionstate-data": get_version(),
         "pyarrow": pa.__version__,
+        "pandas": _installed("pandas"),  # writes the Stata files
         "zlib": zlib.ZLIB_RUNTIME_VERSION,
     }
+
+
+def _installed(distribution: str) -> str:
+    """The installed version of a distribution, or "" when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return ""
 
 
 def build(
@@ -114,13 +131,16 @@ def _write_release(
     staging: Path, descriptor: Path, meta: dict[str, Any], version: str, rows: dict[str, int]
 ) -> dict[str, Any]:
     extras = _extra_files(descriptor, meta, rows)
+    schemas = {r["name"]: resource_schema(descriptor, r) for r in meta["resources"]}
+    tables = typed_tables(descriptor)
+    csv_entries = _csv_entries(
+        descriptor, version, extras | _codebooks(meta, schemas, tables, "csv")
+    )
+    parquet_extras = extras | _codebooks(meta, schemas, tables, "parquet")
+    parquet_entries = _parquet_entries(meta, schemas, tables, version, parquet_extras)
     files = {
-        csv_zip_name(version): _write_zip(
-            staging / csv_zip_name(version), _csv_entries(descriptor, version, extras)
-        ),
-        parquet_zip_name(version): _write_zip(
-            staging / parquet_zip_name(version), _parquet_entries(descriptor, meta, version, extras)
-        ),
+        csv_zip_name(version): _write_zip(staging / csv_zip_name(version), csv_entries),
+        parquet_zip_name(version): _write_zip(staging / parquet_zip_name(version), parquet_entries),
     }
     manifest = {
         "name": meta["name"],
@@ -201,11 +221,28 @@ def _csv_entries(descriptor: Path, version: str, extras: dict[str, bytes]) -> di
     return entries
 
 
-def _parquet_entries(
-    descriptor: Path, meta: dict[str, Any], version: str, extras: dict[str, bytes]
+def _codebooks(
+    meta: dict[str, Any],
+    schemas: dict[str, dict[str, Any]],
+    tables: dict[str, pa.Table],
+    flavour: str,
 ) -> dict[str, bytes]:
+    """CODEBOOK.md and CODEBOOK.html of one zip, describing the columns that zip holds."""
+    return {
+        f"CODEBOOK.{fmt}": codebook(meta, schemas, tables, flavour=flavour, format=fmt).encode()
+        for fmt in FORMATS
+    }
+
+
+def _parquet_entries(
+    meta: dict[str, Any],
+    schemas: dict[str, dict[str, Any]],
+    tables: dict[str, pa.Table],
+    version: str,
+    extras: dict[str, bytes],
+) -> dict[str, bytes]:
+    """The Parquet zip: a Parquet file per table, the same tables as Stata files, the extras."""
     prefix = f"{root_folder_name(version)}/"
-    schemas = {r["name"]: resource_schema(descriptor, r) for r in meta["resources"]}
     package_meta = json.dumps(
         {k: meta[k] for k in ("name", "title", "version", "created", "licenses") if k in meta}
         | {"citation": extras["CITATION.cff"].decode("utf-8")},
@@ -214,9 +251,10 @@ def _parquet_entries(
     )
     entries = {
         f"{prefix}{name}.parquet": _parquet_bytes(table, schemas[name], package_meta)
-        for name, table in typed_tables(descriptor).items()
+        for name, table in tables.items()
     }
-    entries.update({prefix + name: data for name, data in extras.items()})
+    stata = stata_files(tables, schemas, f"{meta['title']} {version}")
+    entries.update({prefix + name: data for name, data in (stata | extras).items()})
     return entries
 
 
@@ -227,7 +265,7 @@ def _parquet_bytes(table: pa.Table, schema: dict[str, Any], package_meta: str) -
         base, _, part = field.name.rpartition("_")
         text = descriptions.get(field.name)
         if text is None and base in descriptions:
-            text = _DERIVED[part].format(field=base)
+            text = DERIVED_COLUMNS[part].format(field=base)
         fields.append(field.with_metadata({"description": text or ""}))
     typed = pa.Table.from_arrays(
         table.columns,
@@ -236,13 +274,6 @@ def _parquet_bytes(table: pa.Table, schema: dict[str, Any], package_meta: str) -
     sink = pa.BufferOutputStream()
     pq.write_table(typed, sink, **PARQUET_OPTIONS)
     return bytes(sink.getvalue().to_pybytes())
-
-
-_DERIVED = {
-    "lower": "First day {field} can mean (derived from its partial date).",
-    "upper": "Last day {field} can mean (derived from its partial date).",
-    "precision": "Precision of {field}: year, month or day.",
-}
 
 
 def _verify(staging: Path, manifest: dict[str, Any]) -> None:

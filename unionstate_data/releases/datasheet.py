@@ -26,6 +26,9 @@ def datasheet(
         "",
         "Generated from datapackage.json by `unionstate-data build`.",
         "",
+        "CODEBOOK.md (and CODEBOOK.html, the same as one web page), beside this file, explains "
+        "every column this zip holds, every allowed value, fill rates, coverage and known gaps.",
+        "",
         "## How to cite",
         "",
         apa(citation),
