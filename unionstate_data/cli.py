@@ -169,6 +169,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from .releases.explorer import write_page
+
+    path = write_page(args.out, version=args.version)
+    print(path)
+    if not args.no_open:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+    return 0
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .loading.fetching import fetch
 
@@ -267,6 +279,16 @@ def _parser() -> argparse.ArgumentParser:
         )
     diff.add_argument("--json", action="store_true", help="machine-readable output")
     diff.set_defaults(run=cmd_diff)
+
+    explore = commands.add_parser(
+        "explore", help="write the timeline explorer page and open it in the browser"
+    )
+    explore.add_argument("--version", help="a published version (default: the installed data)")
+    explore.add_argument(
+        "--out", type=Path, help="the HTML file to write (default: explorer-VERSION.html)"
+    )
+    explore.add_argument("--no-open", action="store_true", help="write it, do not open it")
+    explore.set_defaults(run=cmd_explore)
 
     fetch = commands.add_parser(
         "fetch", help="download a published version, verified, into the cache"

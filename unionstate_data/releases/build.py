@@ -39,6 +39,7 @@ from ..errors import BuildError, PublishError
 from ..validation.typed import typed_tables
 from ..validation.validator import validate
 from .datasheet import datasheet
+from .explorer import PAGE_NAME, page_for_descriptor
 from .layout import csv_zip_name, parquet_zip_name, release_dir_name, root_folder_name
 from .output import LOCK_TIMEOUT, staged_release
 
@@ -177,7 +178,7 @@ def _package_files(descriptor: Path, meta: dict[str, Any]) -> dict[str, Path]:
 
 
 def _extra_files(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -> dict[str, bytes]:
-    """Files every release zip carries beside the data: datasheet, citation, licence.
+    """Files every release zip carries beside the data: datasheet, citation, licence, explorer.
 
     Both cite the package being built (its descriptor), not the installed one.
     """
@@ -189,6 +190,7 @@ def _extra_files(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -
         "DATASHEET.md": datasheet(descriptor, meta, rows, citation).encode("utf-8"),
         "CITATION.cff": cff_text(citation).encode("utf-8"),
         "LICENSE-DATA": licence.read_bytes(),
+        PAGE_NAME: page_for_descriptor(descriptor),  # the timeline explorer (releases.explorer)
     }
 
 

@@ -70,7 +70,12 @@ def write_page(out: Path | None = None, version: str | None = None) -> Path:
     from ..loading.tables import table, table_names
 
     version = version or data_version()
-    tables = {name: table(name, version) for name in table_names()}
+    tables = {}
+    for name in table_names():
+        try:
+            tables[name] = table(name, version)
+        except UsageError:  # an older version lacks tables added since (0.1.0: no gaps)
+            continue
     html = page_html(tables, version, cite("apa", version=version).strip())
     target = Path(out) if out is not None else Path(f"explorer-{version}.html")
     if target.is_dir():
@@ -86,6 +91,9 @@ def _write_atomically(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o666 & ~umask)  # as a plain open() would (mkstemp gives 0600)
         os.replace(staging, target)
     except BaseException:
         Path(staging).unlink(missing_ok=True)
@@ -107,9 +115,7 @@ def screenshot(png: Path, *, width: int = 1280, height: int = 800) -> Path:
         page_path = write_page(Path(folder) / PAGE_NAME)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium)
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, offline=True
-            )
+            context = browser.new_context(viewport={"width": width, "height": height}, offline=True)
             page = context.new_page()
             page.route("**/*", _only_files)
             page.goto(page_path.resolve().as_uri())

@@ -45,13 +45,19 @@ ECONOMY_WORDS = (
     "economy", "dairy", "milk", "duties", "tariff", "price", "beltransgaz", "gazprom",
     "transneft", "energy", "power plant", "monetary", "business", "convertibility", "tax",
 )  # fmt: skip
+#: What the page shows of a dispute: both values, both sources and quotes, and why.
+DISPUTE_FIELDS = (
+    "field", "chosen_value", "chosen_source_id", "chosen_quote", "alternative_value",
+    "alternative_source_id", "alternative_quote", "rationale",
+)  # fmt: skip
 #: The lane rules in a sentence, shown on the page.
 LANE_RULES = (
     "every treaty in Treaties; an event in Elections and referendums if it is an election or a "
     "referendum, else in Security and defence if it is military, else in Summits and governing "
-    "bodies if it is a summit, a founding or a dissolution, else in Security and defence or in Economy and energy if its "
-    "title (or its treaty's name) has a security word or an economy or energy word, else in "
-    "Treaties if it concerns a treaty, and otherwise in Summits and governing bodies."
+    "bodies if it is a summit, a founding or a dissolution, else in Security and defence or in "
+    "Economy and energy if its title (or its treaty's name) has a security word or an economy "
+    "or energy word, else in Treaties if it concerns a treaty, and otherwise in Summits and "
+    "governing bodies."
 )
 #: Party kinds listed as bodies in the as-of panel.
 BODY_KINDS = ("union_body", "supranational_union", "international_organisation")
@@ -96,7 +102,8 @@ def _dated(row: dict[str, Any], field: str) -> list[str] | None:
 
 
 def _rows(tables: dict[str, pa.Table], name: str) -> list[dict[str, Any]]:
-    return list(tables[name].to_pylist())
+    """The rows of a table; none when the version has no such table (0.1.0 has no gaps)."""
+    return list(tables[name].to_pylist()) if name in tables else []
 
 
 def _by(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
@@ -137,13 +144,13 @@ def _treaty_items(tables: dict[str, pa.Table], rel: dict[str, str]) -> list[dict
         items.append({
             "id": f"treaty:{tid}", "table": "treaties", "record_id": tid, "lane": "treaties",
             "kind": "treaty", "title": row["name_en"],
-            "title_ru": row["title_ru"], "title_en": row["title_en"],
+            "title_ru": row.get("title_ru"), "title_en": row.get("title_en"),
             "start": row["signed_lower"].isoformat(),
             "end": end[2] if end else None, "open": end is None,
             "themes": themes.get(tid, []), "reliability": rel[row["source_id"]],
             "parties": sorted({p["party_id"] for p in parties.get(tid, [])}),
             "roles": [[p["party_id"], p["role"]] for p in parties.get(tid, [])],
-            "fields": [[f, row[f]] for f in SHOWN["treaties"]],
+            "fields": [[f, row.get(f)] for f in SHOWN["treaties"]],
             "evidence": _evidence_of(row), "links": links,
         })  # fmt: skip
     return items
@@ -164,7 +171,7 @@ def _event_items(tables: dict[str, pa.Table], rel: dict[str, str]) -> list[dict[
     participants = _by(_rows(tables, "event_participants"), "event_id")
     items = []
     for row in _rows(tables, "events"):
-        tid = row["treaty_id"]
+        tid = row.get("treaty_id")
         end = _dated(row, "end_date")
         items.append({
             "id": f"event:{row['event_id']}", "table": "events", "record_id": row["event_id"],
@@ -175,7 +182,7 @@ def _event_items(tables: dict[str, pa.Table], rel: dict[str, str]) -> list[dict[
             "themes": themes.get(tid, []) if tid else [], "reliability": rel[row["source_id"]],
             "parties": sorted({p["party_id"] for p in participants.get(row["event_id"], [])}),
             "roles": [[p["party_id"], p["role"]] for p in participants.get(row["event_id"], [])],
-            "fields": [[f, row[f]] for f in SHOWN["events"]],
+            "fields": [[f, row.get(f)] for f in SHOWN["events"]],
             "evidence": _evidence_of(row),
             "links": [["treaty", tid, "concerns"]] if tid else [],
         })  # fmt: skip
@@ -236,12 +243,7 @@ def explorer_data(tables: dict[str, pa.Table], version: str, citation: str) -> d
         "sources": {s["source_id"]: {k: s[k] for k in keep_source} for s in sources},
         "parties": {p["party_id"]: [p["name_en"], p["name_ru"], p["kind"]] for p in parties},
         "evidence": _notes(tables, "evidence", ("field", "source_id", "quote", "locator")),
-        "disputes": _notes(
-            tables,
-            "disputes",
-            ("field", "chosen_value", "chosen_source_id", "chosen_quote", "alternative_value",
-             "alternative_source_id", "alternative_quote", "rationale"),
-        ),  # fmt: skip
+        "disputes": _notes(tables, "disputes", DISPUTE_FIELDS),
         "gaps": _notes(tables, "gaps", ("field", "searched", "note")),
         "steps": {
             tid: [[s["step"], s["party_id"], s["date"], s["act"], _evidence_of(s)] for s in rows]
