@@ -100,7 +100,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def screenshot(png: Path, *, width: int = 1280, height: int = 800) -> Path:
+def screenshot(png: Path, *, width: int = 1280, height: int = 900) -> Path:
     """Render the installed data's page in headless Chromium, offline, and save it as ``png``.
 
     Needs Playwright (the ``test`` extra) and the system's ``chromium`` (``apt-get install
@@ -122,6 +122,7 @@ def screenshot(png: Path, *, width: int = 1280, height: int = 800) -> Path:
             page.click("#items [data-id='treaty:union-state-treaty-1999']")
             page.fill("#asof", "2000-06")
             page.dispatch_event("#asof", "change")
+            page.evaluate("window.scrollTo(0, 0)")  # the click scrolled the item into view
             page.screenshot(path=str(png), type="png")
             browser.close()
     return png
