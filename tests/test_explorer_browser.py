@@ -207,3 +207,16 @@ def test_the_page_and_the_library_agree_on_what_was_in_force(in_force: Any, page
     for date in AGREEMENT_DATES:
         library = {row["treaty_id"]: row["status"] for row in in_force(date).to_pylist()}
         assert statuses(page, date) == library, date
+
+
+@pytest.fixture
+def as_of() -> Any:
+    if not hasattr(usd, "as_of"):
+        pytest.skip("unionstate_data.as_of is not in this branch yet (the as-of queries)")
+    return usd.as_of
+
+
+def test_the_page_and_the_librarys_as_of_agree_on_the_treaties(as_of: Any, page: Any) -> None:
+    for date in AGREEMENT_DATES:
+        library = {r["treaty_id"]: r["status"] for r in as_of(date)["treaties"].to_pylist()}
+        assert statuses(page, date) == library, date

@@ -177,7 +177,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
     if not args.no_open:
         import webbrowser
 
-        webbrowser.open(path.resolve().as_uri())
+        if not webbrowser.open(path.resolve().as_uri()):
+            print(f"explore: no browser could be started; open {path} yourself", file=sys.stderr)
     return 0
 
 
