@@ -183,6 +183,15 @@ def test_moving_the_as_of_date_changes_the_in_force_list(page: Any) -> None:
     assert "eaeu" in bodies and "eurasec" not in bodies
 
 
+def test_the_month_slider_sets_the_as_of_date(page: Any) -> None:
+    page.fill("#asof-range", str((2015 - 1990) * 12))  # months since January 1990
+    assert page.input_value("#asof") == "2015-01"
+    listed = page.eval_on_selector_all(
+        "#asof-treaties li[data-status=in_force]", "nodes => nodes.map(n => n.dataset.id)"
+    )
+    assert "eaeu-treaty-2014" in listed and "eec-treaty-2011" not in listed
+
+
 def test_a_date_that_is_not_a_date_is_named_and_changes_nothing(page: Any) -> None:
     set_as_of(page, "1995-02-30")
     assert "is not a date" in page.inner_text("#asof-error")
