@@ -133,7 +133,7 @@ def test_with_a_party_the_rows_are_the_treaties_it_signed_or_is_party_to():
 def test_an_unknown_party_or_a_malformed_day_is_refused_naming_it():
     with pytest.raises(usd.Error, match="atlantis"):
         usd.in_force("2000-01-01", party="atlantis")
-    for bad in ("2000-6-1", "2000-06", "yesterday", "2000-02-30"):
+    for bad in ("2000-6-1", "2000-13", "yesterday", "2000-02-30"):
         with pytest.raises(usd.Error, match="YYYY-MM-DD"):
             usd.in_force(bad)
 

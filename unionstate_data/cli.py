@@ -13,7 +13,6 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 __all__ = ["main"]
 
@@ -177,6 +176,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from .releases.explorer import write_page
+
+    path = write_page(args.out, version=args.version)
+    print(path)
+    if not args.no_open:
+        import webbrowser
+
+        if not webbrowser.open(path.resolve().as_uri()):
+            print(f"explore: no browser could be started; open {path} yourself", file=sys.stderr)
+    return 0
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .loading.fetching import fetch
 
@@ -224,33 +236,16 @@ def _cache_clear(version: str | None) -> int:
 
 def cmd_as_of(args: argparse.Namespace) -> int:
     from .queries.asof import as_of
+    from .queries.render import snapshot_csv, snapshot_json, snapshot_text
 
     snapshot = as_of(args.date)
     if args.json:
-        rows = {name: rows.to_pylist() for name, rows in snapshot.items()}
-        print(json.dumps({"date": args.date, **rows}, indent=2, ensure_ascii=False))
+        print(snapshot_json(snapshot, args.date))
     elif args.csv:
-        _as_of_csv(snapshot)
+        print(snapshot_csv(snapshot), end="")
     else:
-        for name, rows in snapshot.items():
-            print(f"{name} on {args.date}:")
-            columns = [rows.column(0), rows["status"], rows["reason"]]
-            for key, status, reason in zip(*(c.to_pylist() for c in columns), strict=True):
-                print(f"  {status:<13} {key}: {reason}")
+        print(snapshot_text(snapshot, args.date))
     return 0
-
-
-def _as_of_csv(snapshot: dict[str, Any]) -> None:
-    """One CSV for the whole snapshot: table, id (the row's key), status, reason."""
-    import csv
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["table", "id", "status", "reason"])
-    for name, rows in snapshot.items():
-        columns = [rows.column(0), rows["status"], rows["reason"]]
-        writer.writerows(
-            [name, *row] for row in zip(*(c.to_pylist() for c in columns), strict=True)
-        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -319,6 +314,16 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true", help="machine-readable output")
     diff.set_defaults(run=cmd_diff)
 
+    explore = commands.add_parser(
+        "explore", help="write the timeline explorer page and open it in the browser"
+    )
+    explore.add_argument("--version", help="a published version (default: the installed data)")
+    explore.add_argument(
+        "--out", type=Path, help="the HTML file to write (default: explorer-VERSION.html)"
+    )
+    explore.add_argument("--no-open", action="store_true", help="write it, do not open it")
+    explore.set_defaults(run=cmd_explore)
+
     fetch = commands.add_parser(
         "fetch", help="download a published version, verified, into the cache"
     )
@@ -342,7 +347,7 @@ def _parser() -> argparse.ArgumentParser:
     as_of = commands.add_parser(
         "as-of", help="what was in force and in existence on DATE: treaties, bodies, offices"
     )
-    as_of.add_argument("date", help="the day, YYYY-MM-DD")
+    as_of.add_argument("date", help="the day, YYYY-MM-DD (or a month or year: YYYY-MM, YYYY)")
     output = as_of.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="every table's rows as JSON")
     output.add_argument("--csv", action="store_true", help="one CSV: table, id, status, reason")

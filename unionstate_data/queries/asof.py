@@ -48,9 +48,11 @@ import pyarrow.compute as pc
 from .._arrow import integers, literal, lookup, string_set, strings
 from ..errors import UsageError
 from ..loading.tables import table
-from .judging import Span, Words, judge
+from ..model.dates import bounds
+from .judging import Period, Span, Words, judge
 
 __all__ = [
+    "BODY_KINDS",
     "IN_FORCE_SCHEMA",
     "STATUSES",
     "TABLES",
@@ -58,6 +60,7 @@ __all__ = [
     "in_force",
     "parse_day",
     "snapshot",
+    "treaty_spans",
     "treaty_status",
 ]
 
@@ -68,7 +71,7 @@ _TREATY = Words(
 )
 _EXISTS = Words("exists", "not_exists", "began", "no start date is recorded")
 _OFFICE = Words("in_office", "not_in_office", "took office", "no start date is recorded")
-_BODY_KINDS = ("supranational_union", "union_body")
+BODY_KINDS = ("supranational_union", "union_body")
 _END_STEPS = ("end", "withdrawal", "suspension")
 
 #: The tables the queries read.
@@ -84,24 +87,25 @@ TABLES = (
 Tables = Mapping[str, pa.Table]
 
 
-def parse_day(day: dt.date | str) -> dt.date:
-    """``day`` as a date: a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string."""
+def parse_day(day: dt.date | str) -> dt.date | Period:
+    """``day`` as a date (a ``datetime.date`` or ``YYYY-MM-DD``), or as the period a month or a
+    year means (``YYYY-MM``, ``YYYY``): judged yes or no only where that holds on every day."""
     if isinstance(day, dt.datetime):
         return day.date()
     if isinstance(day, dt.date):
         return day
     try:
-        return dt.date.fromisoformat(day) if len(day) == 10 else _bad_day(day)
+        first, last, precision = bounds(day)
     except (TypeError, ValueError):
-        return _bad_day(day)
-
-
-def _bad_day(day: object) -> dt.date:
-    raise UsageError(f"the date must be a datetime.date or YYYY-MM-DD, got {day!r}")
+        raise UsageError(
+            f"the date must be a datetime.date, YYYY-MM-DD, YYYY-MM or YYYY, got {day!r}"
+        ) from None
+    return first if precision == "day" else Period(first, last, day)
 
 
 def in_force(date: dt.date | str, party: str | None = None, version: str | None = None) -> pa.Table:
-    """Every treaty's status on ``date`` (a ``datetime.date`` or ``YYYY-MM-DD``):
+    """Every treaty's status on ``date`` (a ``datetime.date``, ``YYYY-MM-DD``, or a month or
+    year, ``YYYY-MM`` / ``YYYY``, judged over all its days):
     ``in_force``, ``not_in_force`` or ``unknown``, with the reason; for ``party``, one row per
     treaty that party is in, judged with its own steps. ``version``: a published version (see
     ``unionstate_data.table``). See the module docstring for how each status is judged."""
@@ -118,9 +122,20 @@ def _load(version: str | None) -> dict[str, pa.Table]:
     return {name: table(name, version) for name in TABLES}
 
 
-def treaty_status(when: dt.date, tables: Tables, party: str | None = None) -> pa.Table:
+def treaty_status(when: dt.date | Period, tables: Tables, party: str | None = None) -> pa.Table:
     """``in_force`` over the given ``tables`` (``TABLES``, as ``unionstate_data.table`` types
     them): another package's, or tables a test builds."""
+    rows, span = treaty_spans(tables, party)
+    status, reason = judge(when, span, _TREATY)
+    columns = [rows["treaty_id"], rows["party_id"], status, reason, rows["sig_signed"]]
+    return pa.Table.from_arrays(
+        [*columns, rows["ent_date"], rows["end_date"]], schema=IN_FORCE_SCHEMA
+    )
+
+
+def treaty_spans(tables: Tables, party: str | None = None) -> tuple[pa.Table, Span]:
+    """The rows ``treaty_status`` judges (``treaty_id``, ``party_id`` …) and what it judges them
+    by: the explorer page embeds the same spans and applies the same rules to them."""
     treaties = tables["treaties"]
     steps = tables["treaty_steps"]
     if party is None:
@@ -149,21 +164,17 @@ def treaty_status(when: dt.date, tables: Tables, party: str | None = None) -> pa
         alive_lo=rows["alive_lower"],
         alive_text=rows["alive_text"],
     )
-    status, reason = judge(when, span, _TREATY)
-    columns = [rows["treaty_id"], rows["party_id"], status, reason, rows["sig_signed"]]
-    return pa.Table.from_arrays(
-        [*columns, rows["ent_date"], rows["end_date"]], schema=IN_FORCE_SCHEMA
-    )
+    return rows, span
 
 
-def snapshot(when: dt.date, tables: Tables) -> dict[str, pa.Table]:
+def snapshot(when: dt.date | Period, tables: Tables) -> dict[str, pa.Table]:
     """``as_of`` over the given ``tables`` (see ``treaty_status``)."""
     parties = _spans(when, tables["parties"], "party_id", _EXISTS, tables, "parties")
     kinds = tables["parties"]["kind"]
     holders = _spans(when, tables["office_holders"], "holder_id", _OFFICE, tables, "office_holders")
     return {
         "treaties": treaty_status(when, tables),
-        "bodies": parties.filter(pc.is_in(kinds, value_set=string_set(_BODY_KINDS))),
+        "bodies": parties.filter(pc.is_in(kinds, value_set=string_set(BODY_KINDS))),
         "office_holders": holders,
         "parties": parties,
     }
@@ -336,7 +347,7 @@ def _gap_ids(tables: Tables, resource: str) -> dict[str, pa.Array]:
 
 
 def _spans(
-    when: dt.date, rows: pa.Table, key: str, words: Words, tables: Tables, resource: str
+    when: dt.date | Period, rows: pa.Table, key: str, words: Words, tables: Tables, resource: str
 ) -> pa.Table:
     """``rows`` (parties or office holders) judged on ``when`` by their ``start``/``end``."""
     gaps = _gap_ids(tables, resource)

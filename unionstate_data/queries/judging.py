@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from .._arrow import integers, literal
 
-__all__ = ["Span", "Words", "day_scalar", "judge"]
+__all__ = ["Period", "Span", "Words", "day_scalar", "judge", "span_records"]
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -33,6 +33,23 @@ _EPOCH = dt.date(1970, 1, 1)
 def day_scalar(day: dt.date) -> pa.Scalar:
     """``day`` as a date32 scalar, built from buffers (``pa.scalar`` on a date imports pandas)."""
     return integers([(day - _EPOCH).days]).cast(pa.int32()).cast(pa.date32())[0]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a query date means: one day, or every day of a month or a year (``1995-05``).
+
+    A span is judged *yes* for a period only when it is yes on every day of it, *no* only when
+    it is no on every day, and *unknown* otherwise: the same rule as for the dates of the data.
+    """
+
+    first: dt.date
+    last: dt.date
+    text: str
+
+    @classmethod
+    def of(cls, when: dt.date | Period) -> Period:
+        return when if isinstance(when, Period) else cls(when, when, when.isoformat())
 
 
 @dataclass(frozen=True)
@@ -73,32 +90,45 @@ class Span:
     alive_text: Any
 
 
-def judge(day: dt.date, span: Span, words: Words) -> tuple[pa.Array, pa.Array]:
-    """The status and the reason of every row of ``span`` on ``day``."""
-    d = day_scalar(day)
-    on = f" {day.isoformat()}"
+def span_records(span: Span) -> list[dict[str, Any]]:
+    """Each row of ``span`` as a dict of its fields (dates as ISO strings), for the explorer
+    page, which applies ``judge``'s rules to them in its own script."""
+    names = [f for f in Span.__dataclass_fields__]
+    columns = pa.table({name: getattr(span, name) for name in names}).to_pylist()
+    return [
+        {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+        for row in columns
+    ]
+
+
+def judge(when: dt.date | Period, span: Span, words: Words) -> tuple[pa.Array, pa.Array]:
+    """The status and the reason of every row of ``span`` on ``when`` (a day, or a ``Period``:
+    the first day ``a`` and the last ``b`` then stand where one day would)."""
+    period = Period.of(when)
+    a, b = day_scalar(period.first), day_scalar(period.last)
+    on = f" {period.text}"
     has_end = pc.is_valid(span.end_lo)
     has_start = pc.is_valid(span.start_lo)
     rules = [
         # Certainly "no": before the floor, before the start, or after the end.
-        (_lt(d, span.floor_lo), words.no, ["signed ", span.floor_text, ", after", on]),
-        (_le(span.end_hi, d), words.no, ["ended ", span.end_text, ", on or before", on]),
-        (_lt(d, span.start_lo), words.no, [words.began, " ", span.start_text, ", after", on]),
+        (_lt(b, span.floor_lo), words.no, ["signed ", span.floor_text, ", after", on]),
+        (_le(span.end_hi, a), words.no, ["ended ", span.end_text, ", on or before", on]),
+        (_lt(b, span.start_lo), words.no, [words.began, " ", span.start_text, ", after", on]),
         # Cannot tell: a date whose period covers the day, or a date not recorded.
         (
-            _lt(d, span.floor_hi),
+            _lt(a, span.floor_hi),
             "unknown",
             ["signed ", span.floor_text, ", which may be after", on],
         ),
         (pc.and_(pc.invert(has_start), span.start_gap), "unknown", [words.no_start, _GAP]),
         (pc.invert(has_start), "unknown", [words.no_start]),
         (
-            _lt(d, span.start_hi),
+            _lt(a, span.start_hi),
             "unknown",
             [words.began, " ", span.start_text, ", which may be after", on],
         ),
         (
-            _le(span.end_lo, d),
+            _le(span.end_lo, b),
             "unknown",
             [_since(span, words), "; ended ", span.end_text, ", which may be on or before", on],
         ),
@@ -110,7 +140,7 @@ def judge(day: dt.date, span: Span, words: Words) -> tuple[pa.Array, pa.Array]:
             [_since(span, words), "; its end is not recorded", _GAP],
         ),
         (
-            _le(d, span.alive_lo),
+            _le(b, span.alive_lo),
             words.yes,
             [
                 _since(span, words),

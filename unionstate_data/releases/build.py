@@ -44,6 +44,7 @@ from ..validation.typed import typed_tables
 from ..validation.validator import validate
 from .codebook import FORMATS, codebook
 from .datasheet import datasheet
+from .explorer import PAGE_NAME, page_for_descriptor
 from .layout import csv_zip_name, parquet_zip_name, release_dir_name, root_folder_name
 from .output import LOCK_TIMEOUT, staged_release
 from .stata import stata_files
@@ -197,7 +198,7 @@ def _package_files(descriptor: Path, meta: dict[str, Any]) -> dict[str, Path]:
 
 
 def _extra_files(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -> dict[str, bytes]:
-    """Files every release zip carries beside the data: datasheet, citation, licence.
+    """Files every release zip carries beside the data: datasheet, citation, licence, explorer.
 
     Both cite the package being built (its descriptor), not the installed one.
     """
@@ -209,6 +210,7 @@ def _extra_files(descriptor: Path, meta: dict[str, Any], rows: dict[str, int]) -
         "DATASHEET.md": datasheet(descriptor, meta, rows, citation).encode("utf-8"),
         "CITATION.cff": cff_text(citation).encode("utf-8"),
         "LICENSE-DATA": licence.read_bytes(),
+        PAGE_NAME: page_for_descriptor(descriptor),  # the timeline explorer (releases.explorer)
     }
 
 
