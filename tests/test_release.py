@@ -217,16 +217,6 @@ def test_parquet_files_carry_field_descriptions_and_package_metadata(parquet_dir
     assert "cff-version: 1.2.0" in meta["citation"]
 
 
-def test_parquet_columns_of_required_fields_are_non_nullable(parquet_dir: Path) -> None:
-    import pyarrow.parquet as pq
-
-    schema = pq.read_schema(parquet_dir / "treaties.parquet")
-    for name in ("treaty_id", "signed", "signed_lower", "signed_upper", "signed_precision"):
-        assert not schema.field(name).nullable, name
-    for name in ("in_force", "in_force_lower", "ended"):
-        assert schema.field(name).nullable, name
-
-
 def test_publishing_keeps_every_file_the_registry_will_list(built: Path, tmp_path: Path) -> None:
     from unionstate_data.releases.build import publish
     from unionstate_data.releases.registry import generate_registry

@@ -261,23 +261,14 @@ def _parquet_entries(
 
 
 def _parquet_bytes(table: pa.Table, schema: dict[str, Any], package_meta: str) -> bytes:
-    """One table as Parquet: each column with its description; a required field (and the
-    bounds of a required partial date) non-nullable, as the validated table holds no null."""
     descriptions = {f["name"]: f.get("description", "") for f in schema["fields"]}
-    required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
     fields = []
     for field in table.schema:
         base, _, part = field.name.rpartition("_")
         text = descriptions.get(field.name)
-        derived = text is None and base in descriptions
-        if derived:
+        if text is None and base in descriptions:
             text = DERIVED_COLUMNS[part].format(field=base)
-        field = field.with_metadata({"description": text or ""})
-        if (base if derived else field.name) in required:
-            if table[field.name].null_count:
-                raise BuildError(f"required column {field.name} holds nulls; validate first")
-            field = field.with_nullable(False)
-        fields.append(field)
+        fields.append(field.with_metadata({"description": text or ""}))
     typed = pa.Table.from_arrays(
         table.columns,
         schema=pa.schema(fields, metadata={"unionstate_data": package_meta}),
