@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import unionstate_data as usd
 from unionstate_data._version import get_version
 from unionstate_data.archive import safe_extract
 from unionstate_data.errors import BuildError
@@ -215,6 +216,19 @@ def test_parquet_files_carry_field_descriptions_and_package_metadata(parquet_dir
     assert meta["version"] == VERSION
     assert meta["licenses"][0]["name"] == "CC-BY-4.0"
     assert "cff-version: 1.2.0" in meta["citation"]
+
+
+def test_parquet_columns_of_required_fields_are_non_nullable(parquet_dir: Path) -> None:
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(parquet_dir / "treaties.parquet")
+    for name in ("treaty_id", "signed", "signed_lower", "signed_upper", "signed_precision"):
+        assert not schema.field(name).nullable, name
+    for name in ("in_force", "in_force_lower", "ended"):
+        assert schema.field(name).nullable, name
+    # The loaders give the installed tables the same schema: one reading of "required".
+    installed = usd.table("treaties").schema
+    assert [(f.name, f.nullable) for f in installed] == [(f.name, f.nullable) for f in schema]
 
 
 def test_publishing_keeps_every_file_the_registry_will_list(built: Path, tmp_path: Path) -> None:

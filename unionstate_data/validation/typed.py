@@ -91,12 +91,23 @@ def type_table(
         problems += found
     dates = [d for d in date_fields(schema) if d in typed]
     bounds = _date_bounds({d: typed[d] for d in dates})
+    required = {s["name"] for s in schema["fields"] if s.get("constraints", {}).get("required")}
     columns: dict[str, Any] = {ROW_COLUMN: cells[ROW_COLUMN]}
+    fields = [pa.field(ROW_COLUMN, cells[ROW_COLUMN].type)]
     for field, values in typed.items():
-        columns[field] = values
-        for key, found in bounds.get(field, {}).items():
-            columns[f"{field}_{key}"] = found
-    return pa.table(columns), problems
+        for column, array in [
+            (field, values),
+            *((f"{field}_{k}", b) for k, b in bounds.get(field, {}).items()),
+        ]:
+            columns[column] = array
+            # A required field that holds a value in every row (and its date bounds, when each
+            # is a real date) is non-nullable in the schema, as in the Parquet release.
+            fields.append(
+                pa.field(
+                    column, array.type, nullable=not (field in required and array.null_count == 0)
+                )
+            )
+    return pa.Table.from_arrays(list(columns.values()), schema=pa.schema(fields)), problems
 
 
 def _date_bounds(columns: dict[str, Any]) -> dict[str, dict[str, Any]]:
