@@ -59,6 +59,7 @@ __all__ = [
     "as_of",
     "in_force",
     "parse_day",
+    "row_spans",
     "snapshot",
     "treaty_spans",
     "treaty_status",
@@ -350,11 +351,32 @@ def _spans(
     when: dt.date | Period, rows: pa.Table, key: str, words: Words, tables: Tables, resource: str
 ) -> pa.Table:
     """``rows`` (parties or office holders) judged on ``when`` by their ``start``/``end``."""
+    status, reason = judge(when, row_spans(rows, key, tables, resource), words)
+    keep = (
+        [key, "kind", "name_en"]
+        if resource == "parties"
+        else [key, "body_id", "office", "person_id"]
+    )
+    out = rows.select(keep)
+    for name, column in (
+        ("status", status),
+        ("reason", reason),
+        ("start", rows["start"]),
+        ("end", rows["end"]),
+    ):
+        out = out.append_column(name, column)
+    return out
+
+
+def row_spans(rows: pa.Table, key: str, tables: Tables, resource: str) -> Span:
+    """What ``as_of`` judges parties or office holders (``resource``) by: their ``start`` and
+    ``end``; an empty end means "lasts" for a term of office unless a gap row says it is not
+    known, and "not known" for a party. The explorer page embeds the same spans."""
     gaps = _gap_ids(tables, resource)
     end_gap = pc.is_in(rows[key], value_set=gaps.get("end", _EMPTY))
     open_end = _falses(rows) if resource == "parties" else pc.invert(end_gap)
     nulls = pa.nulls(rows.num_rows, pa.date32())
-    span = Span(
+    return Span(
         start_lo=rows["start_lower"],
         start_hi=rows["start_upper"],
         start_text=rows["start"],
@@ -370,18 +392,3 @@ def _spans(
         alive_lo=nulls,
         alive_text=_nulls(rows),
     )
-    status, reason = judge(when, span, words)
-    keep = (
-        [key, "kind", "name_en"]
-        if resource == "parties"
-        else [key, "body_id", "office", "person_id"]
-    )
-    out = rows.select(keep)
-    for name, column in (
-        ("status", status),
-        ("reason", reason),
-        ("start", rows["start"]),
-        ("end", rows["end"]),
-    ):
-        out = out.append_column(name, column)
-    return out

@@ -25,8 +25,9 @@ from collections import defaultdict
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..queries.asof import BODY_KINDS, treaty_spans
+from ..queries.asof import BODY_KINDS, row_spans, treaty_spans
 from ..queries.asof import TABLES as AS_OF_TABLES
 from ..queries.judging import span_records
 
@@ -128,10 +129,6 @@ def _evidence_of(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("source_id", "quote", "locator")}
 
 
-def _gap_fields(tables: dict[str, pa.Table]) -> set[tuple[str, str, str]]:
-    return {(g["resource_name"], g["record_id"], g["field"]) for g in _rows(tables, "gaps")}
-
-
 def _treaty_items(tables: dict[str, pa.Table], rel: dict[str, str]) -> list[dict[str, Any]]:
     themes = _treaty_themes(tables)
     parties = _by(_rows(tables, "treaty_parties"), "treaty_id")
@@ -207,37 +204,19 @@ def _as_of_treaties(tables: dict[str, pa.Table]) -> list[dict[str, Any]]:
     ]
 
 
-def _as_of_spans(
-    rows: list[dict[str, Any]], resource: str, key: str, gaps: set[tuple[str, str, str]]
-) -> list[dict[str, Any]]:
-    """Start and end of parties or offices, with their known gaps, for the as-of panel, as
-    ``usd.as_of`` judges them: an empty end means "lasts" for a term of office unless a gap row
-    says it is not known, and "not known" for a party or body."""
+def _as_of_spans(tables: dict[str, pa.Table], resource: str, key: str) -> list[dict[str, Any]]:
+    """The parties' or offices' spans ``usd.as_of`` judges (``queries.asof.row_spans``), for the
+    as-of panel; none for a version without the tables that judgement needs."""
+    if not set(AS_OF_TABLES) <= set(tables):
+        return []
+    rows = tables[resource]
+    if resource == "parties":
+        rows = rows.filter(pc.is_in(rows["kind"], value_set=pa.array(BODY_KINDS)))
+    spans = span_records(row_spans(rows, key, tables, resource))
     return [
-        {
-            "id": row[key],
-            "span": _span(
-                row,
-                start_gap=(resource, row[key], "start") in gaps,
-                end_gap=(resource, row[key], "end") in gaps,
-                open_end=resource == "office_holders" and (resource, row[key], "end") not in gaps,
-            ),
-        }
-        for row in rows
+        {"id": row_id, "span": span}
+        for row_id, span in zip(rows[key].to_pylist(), spans, strict=True)
     ]
-
-
-def _span(row: dict[str, Any], **flags: bool) -> dict[str, Any]:
-    """A row's ``start``/``end`` in the shape of ``queries.judging.span_records``."""
-    none: list[str | None] = [None, None, None]
-    start: list[str | None] = list(_dated(row, "start") or none)
-    end: list[str | None] = list(_dated(row, "end") or none)
-    return {
-        "start_lo": start[1] or None, "start_hi": start[2] or None, "start_text": start[0],
-        "end_lo": end[1] or None, "end_hi": end[2] or None, "end_text": end[0],
-        "floor_lo": None, "floor_hi": None, "floor_text": None,
-        "alive_lo": None, "alive_text": None, **flags,
-    }  # fmt: skip
 
 
 def explorer_data(tables: dict[str, pa.Table], version: str, citation: str) -> dict[str, Any]:
@@ -245,10 +224,8 @@ def explorer_data(tables: dict[str, pa.Table], version: str, citation: str) -> d
     sources = _rows(tables, "sources")
     rel = {s["source_id"]: s["reliability"] for s in sources}
     parties = _rows(tables, "parties")
-    gaps = _gap_fields(tables)
-    holders = _rows(tables, "office_holders")
-    offices = _as_of_spans(holders, "office_holders", "holder_id", gaps)
-    for span, row in zip(offices, holders, strict=True):
+    offices = _as_of_spans(tables, "office_holders", "holder_id")
+    for span, row in zip(offices, _rows(tables, "office_holders") if offices else [], strict=True):
         span.update(body=row["body_id"], office=row["office"], person=row["person_id"])
     keep_source = ("title", "publisher", "published", "reliability", "url", "kind", "language")
     return {
@@ -268,9 +245,7 @@ def explorer_data(tables: dict[str, pa.Table], version: str, citation: str) -> d
         },
         "as_of": {
             "treaties": _as_of_treaties(tables),
-            "bodies": _as_of_spans(
-                [p for p in parties if p["kind"] in BODY_KINDS], "parties", "party_id", gaps
-            ),
+            "bodies": _as_of_spans(tables, "parties", "party_id"),
             "office_holders": offices,
         },
     }
