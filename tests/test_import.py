@@ -88,6 +88,19 @@ def test_the_probe_does_see_a_heavy_library_once_data_is_loaded() -> None:
     assert "pydantic" in loaded
 
 
+def test_validating_and_loading_import_neither_pandas_nor_polars() -> None:
+    # pa.array and pa.scalar look for pandas (and so import it, about 0.4 s) on first use; the
+    # validator and the loaders build their arrays without them (_arrow.strings).
+    code = (
+        "import unionstate_data as usd\n"
+        "assert usd.validate().ok\n"
+        "[usd.table(n) for n in usd.table_names()]"
+    )
+    loaded = heavy_modules_after(code)
+    assert "pyarrow" in loaded
+    assert not {"pandas", "polars"} & set(loaded)
+
+
 def test_the_public_names_are_exactly_the_pinned_list() -> None:
     assert unionstate_data.__all__ == PUBLIC
 

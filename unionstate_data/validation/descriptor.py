@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._arrow import strings
 from ..model.fields import partial_date_type_problems, rule_type_problems
 from ..problems import Problem, reports
 from .paths import Areas, confine, not_a_file
@@ -238,7 +239,7 @@ def _constraint_value_problems(key: str, value: Any) -> list[str]:
     if not isinstance(value, str):
         return [f"pattern must be a string, got {value!r}"]
     try:  # compiled by the engine that applies it (RE2), not by Python's re
-        pc.match_substring_regex(pa.array([""]), f"^(?:{value})$")
+        pc.match_substring_regex(strings([""]), f"^(?:{value})$")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         return [f"pattern {value!r} does not compile: {exc}"]
     return []
