@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from unionstate_data.validation.parsing import parse
-from unionstate_data.validation.reading import read_package
+from unionstate_data._paths import descriptor_path
+from unionstate_data.validation.reading import RawResource, read_package
 from unionstate_data.validation.tuning import Tuning
 
 SCHEMA = {"fields": [{"name": "item_id"}, {"name": "text"}]}
@@ -59,3 +60,17 @@ def test_an_empty_file_is_a_parse_error_at_row_one(tmp_path: Path) -> None:
     _, problems = read_package(descriptor)
     assert [(p.code, p.resource, p.row) for p in problems] == [("parse-error", "items", 1)]
     assert "empty" in problems[0].message and "header" in problems[0].message
+
+
+def test_on_read_is_given_each_resource_as_read_in_the_descriptors_order() -> None:
+    # The validator types each table on another thread from here, while the next file is read.
+    seen: list[tuple[str, int | None]] = []
+
+    def on_read(resource: RawResource) -> None:
+        seen.append((resource.name, None if resource.table is None else len(resource.table)))
+
+    raw, problems = read_package(descriptor_path(), on_read=on_read)
+    assert problems == []
+    tables = {name: r.table for name, r in raw.resources.items()}
+    assert seen == [(name, len(t)) for name, t in tables.items() if t is not None]
+    assert len(seen) == len(tables) > 10

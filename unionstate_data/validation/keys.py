@@ -26,7 +26,7 @@ from .._arrow import (
 from ..problems import Problem, reports
 from .tuning import DEFAULT, Tuning
 
-__all__ = ["check_keys", "duplicates"]
+__all__ = ["duplicates", "foreign_key_problems", "primary_key_problems"]
 
 _KEY_SEPARATOR = "\x1f"
 
@@ -101,22 +101,27 @@ def duplicates(
     return problems
 
 
-@reports("primary-key", "foreign-key")
-def check_keys(
-    tables: dict[str, pa.Table], schemas: dict[str, dict[str, Any]], tuning: Tuning = DEFAULT
+@reports("primary-key")
+def primary_key_problems(
+    name: str, table: pa.Table, schema: dict[str, Any], tuning: Tuning = DEFAULT
 ) -> list[Problem]:
-    """Primary keys unique, and every foreign key resolves to a row of its resource."""
+    """The rows of ``table`` whose primary key repeats an earlier row's (it reads no other
+    table, so the validator checks it as soon as the table is typed)."""
+    primary = [f for f in schema.get("primaryKey", []) if f in table.column_names]
+    if not primary or len(primary) != len(schema.get("primaryKey", [])):
+        return []
+    columns = [table[f] for f in primary]
+    return duplicates("primary-key", name, table[ROW_COLUMN], columns, primary, tuning.code_limit)
+
+
+@reports("foreign-key")
+def foreign_key_problems(
+    name: str, table: pa.Table, schema: dict[str, Any], tables: dict[str, pa.Table]
+) -> list[Problem]:
+    """The rows of ``table`` whose foreign keys name no row of their resource in ``tables``."""
     problems: list[Problem] = []
-    for name, table in tables.items():
-        schema = schemas[name]
-        primary = [f for f in schema.get("primaryKey", []) if f in table.column_names]
-        if primary and len(primary) == len(schema.get("primaryKey", [])):
-            columns = [table[f] for f in primary]
-            problems += duplicates(
-                "primary-key", name, table[ROW_COLUMN], columns, primary, tuning.code_limit
-            )
-        for fk in schema.get("foreignKeys", []):
-            problems += _foreign_key(name, table, fk, tables)
+    for fk in schema.get("foreignKeys", []):
+        problems += _foreign_key(name, table, fk, tables)
     return problems
 
 

@@ -19,6 +19,7 @@ about 0.4 GiB. The loaders read plain strings.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,12 @@ class RawPackage:
 
 
 def read_package(
-    path: Path, *, compact: bool = False, tuning: Tuning = DEFAULT, limits: Limits = LIMITS
+    path: Path,
+    *,
+    compact: bool = False,
+    tuning: Tuning = DEFAULT,
+    limits: Limits = LIMITS,
+    on_read: Callable[[RawResource], None] | None = None,
 ) -> tuple[RawPackage, list[Problem]]:
     """Read the package whose descriptor is ``path``; problems instead of exceptions.
 
@@ -71,6 +77,10 @@ def read_package(
     ``compact``: read the fields of ``compact_fields`` dictionary-encoded (see the module
     docstring); the values are the same, only their layout differs. ``tuning``: how to read,
     see ``Tuning`` (no effect on the result). ``limits``: what is refused unread (``Limits``).
+    ``on_read``: called with each resource as soon as its file is read (its ``table`` is None
+    when it could not be), in the descriptor's order; the next file is read once it returns.
+    The validator hands the table to another thread there, to be typed while the next file is
+    read (``validation.validator``).
     """
     package = RawPackage(path=path)
     descriptor, entries, problems = read_descriptor(path, limits)
@@ -91,6 +101,8 @@ def read_package(
             resource = RawResource(name=name, path=data, schema=schemas[name])
             problems += _read_resource(resource, compact=compact, tuning=tuning, limits=limits)
             package.resources[name] = resource
+            if on_read is not None:
+                on_read(resource)
     return package, problems
 
 
