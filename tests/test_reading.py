@@ -7,8 +7,8 @@ import csv
 import json
 from pathlib import Path
 
-from unionstate_data.validation.parsing import parse
 from unionstate_data._paths import descriptor_path
+from unionstate_data.validation.parsing import parse
 from unionstate_data.validation.reading import RawResource, read_package
 from unionstate_data.validation.tuning import Tuning
 
