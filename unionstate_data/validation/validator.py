@@ -66,6 +66,9 @@ def validate(
         schemas = {name: raw.resources[name].schema for name in tables}
         context = Context(base=raw.base, tables=tables, schemas=schemas, tuning=tuning)
         del raw
+        # The cells as read were let go table by table, between other allocations: give the
+        # allocator's free pages back before the rules' scratch memory piles on the tables.
+        pa.default_memory_pool().release_unused()
         longest = worker.submit(run_rule, context, LONGEST)
         for name, table in tables.items():
             report.extend(primary[name])
