@@ -46,7 +46,7 @@ def test_quoted_fields_pair_each_quote_with_its_source() -> None:
     ]
 
 
-def test_compact_fields_are_quotes_their_sources_locators_and_vocabularies() -> None:
+def test_compact_fields_are_quotes_sources_locators_vocabularies_and_references() -> None:
     schema = {
         "fields": [
             {"name": "clause_id", "type": "string"},
@@ -57,9 +57,22 @@ def test_compact_fields_are_quotes_their_sources_locators_and_vocabularies() -> 
             {"name": "language", "type": "string", "constraints": {"enum": ["en", "ru"]}},
             {"name": "rank", "type": "integer", "constraints": {"enum": [1, 2]}},
             {"name": "article", "type": "string"},
-        ]
+            {"name": "treaty_id", "type": "string"},
+            {"name": "party_id", "type": "string"},
+            {"name": "role", "type": "string"},
+            {"name": "count", "type": "integer"},
+        ],
+        "foreignKeys": [
+            {"fields": "treaty_id", "reference": {"resource": "treaties", "fields": "treaty_id"}},
+            {"fields": ["count"], "reference": {"resource": "t", "fields": ["n"]}},  # not text
+            {  # a key of two fields: neither alone is a reference
+                "fields": ["party_id", "role"],
+                "reference": {"resource": "roles", "fields": ["party_id", "role"]},
+            },
+            {"fields": 7, "reference": {}},  # malformed: reported by the validator, skipped here
+        ],
     }
-    common = {"source_id", "quote", "locator", "language"}
+    common = {"source_id", "quote", "locator", "language", "treaty_id"}
     assert compact_fields("clauses", schema) == common | {"text"}  # a clause's text is quoted
     assert compact_fields("other", schema) == common
 

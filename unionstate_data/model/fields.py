@@ -131,10 +131,22 @@ def quoted_fields(resource: str, fields: Sequence[str]) -> list[tuple[str, str]]
     return pairs
 
 
+def _names(foreign_key: Any) -> list[str]:
+    """The fields of a foreign key as written (``fields``: a name or a list of names); none
+    when it is malformed (the validator reports that as a schema-error)."""
+    fields_ = foreign_key.get("fields") if isinstance(foreign_key, dict) else None
+    if isinstance(fields_, str):
+        return [fields_]
+    if isinstance(fields_, list) and all(isinstance(f, str) for f in fields_):
+        return fields_
+    return []
+
+
 def compact_fields(resource: str, schema: dict[str, Any]) -> set[str]:
     """The string fields of a resource that compact reading dictionary-encodes: the quoted text
-    and the source fields beside it (``quoted_fields``), locators (``locator``, ``*_locator``)
-    and fields whose values an ``enum`` constraint lists."""
+    and the source fields beside it (``quoted_fields``), locators (``locator``, ``*_locator``),
+    fields whose values an ``enum`` constraint lists, and single-field foreign keys (a reference
+    to another row repeats from row to row: a party takes part in many events)."""
     strings_ = [f["name"] for f in schema["fields"] if f.get("type", "string") == "string"]
     chosen = {name for pair in quoted_fields(resource, strings_) for name in pair}
     chosen |= {f for f in strings_ if f == "locator" or f.endswith("_locator")}
@@ -142,5 +154,10 @@ def compact_fields(resource: str, schema: dict[str, Any]) -> set[str]:
         f["name"]
         for f in schema["fields"]
         if f["name"] in strings_ and "enum" in f.get("constraints", {})
+    }
+    chosen |= {
+        _names(fk)[0]
+        for fk in schema.get("foreignKeys", [])
+        if len(_names(fk)) == 1 and _names(fk)[0] in strings_
     }
     return chosen
