@@ -236,6 +236,9 @@ class Report:
     repeat: int
     startup_repeat: int
     date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    #: Per size, the share of CPU time stolen from the machine while ours and the reference
+    #: passes ran (``run.cpu_jiffies``); empty where it is unknown.
+    stolen: dict[str, float] = field(default_factory=dict)
 
     def markdown(self) -> tuple[str, bool]:
         """The text of results.md, and whether every goal is met."""
@@ -272,6 +275,16 @@ class Report:
         lines += validation_table(results)
         lines += ["", "Generating the packages took "]
         lines[-1] += ", ".join(f"{s:.1f} s ({size})" for size, s in self.generated.items()) + "."
+        lines += [
+            "",
+            "Ours and the reference passes ran in alternating rounds (ours, DuckDB pass, Polars "
+            "pass, then again), so that a change in the machine's speed during the run falls on "
+            "each alike; Frictionless ran after them.",
+        ]
+        if self.stolen:
+            lines[-1] += " Share of the CPU time the hypervisor gave to other machines meanwhile "
+            lines[-1] += "(steal, from `/proc/stat`): "
+            lines[-1] += ", ".join(f"{s:.1%} ({size})" for size, s in self.stolen.items()) + "."
         few = [r for r in results if r.validator == FRICTIONLESS and len(r.runs) < self.repeat]
         if few:
             sizes = ", ".join(r.size for r in few)

@@ -16,10 +16,11 @@ that a clean package is valid (for every validator), and asserts no timing: CI r
 Benchmark 1, for each size: ``generate.py`` writes a package with known faults (``faults.json``);
 ``unionstate-data validate PATH --json``, ``frictionless validate --trusted PATH --json`` and the
 DuckDB and Polars passes (``reference.py duckdb|polars PATH --json``) run as subprocesses on the
-same package, several times each. Wall time is the median; peak memory is the child's maximum
-resident set size (``os.wait4``). Each report is checked against the injected faults of the
-classes its validator covers (Frictionless: those of Table Schema; the others: all), and our
-time is divided by each reference pass's.
+same package, several times each, ours and the reference passes in alternating rounds (the
+share of CPU time the hypervisor took meanwhile is reported). Wall time is the median; peak
+memory is the child's maximum resident set size (``os.wait4``). Each report is checked against
+the injected faults of the classes its validator covers (Frictionless: those of Table Schema;
+the others: all), and our time is divided by each reference pass's.
 
 Benchmark 2, time to first data, in fresh interpreters (many runs, median), as a researcher
 gets it: the checkout's wheel is built once (``pip wheel``) and installed with ``pip install
@@ -149,16 +150,14 @@ def command_for(validator: str, descriptor: Path) -> list[str]:
 
 
 def validate(
-    size: str, folder: Path, validator: str, repeat: int, faults: dict[str, Any]
+    size: str, folder: Path, validator: str, runs: list[Run], faults: dict[str, Any]
 ) -> Result:
-    descriptor = folder / "datapackage" / "datapackage.json"
+    """``validator``'s ``runs`` on the package in ``folder``, judged against its faults."""
     if validator == FRICTIONLESS:
         expected = [f for f in faults["faults"] if f["frictionless"]]
         key, read = "frictionless", frictionless_errors
     else:  # ours and the reference passes: every fault, by our rule codes
         expected, key, read = faults["faults"], "code", our_problems
-    command = command_for(validator, descriptor)
-    runs = [measure(command, folder / f"{validator}-{i}.json") for i in range(repeat)]
     reported = read(runs[0].stdout)
     wanted = {(f[key], f["resource"], f["row"]): f for f in expected}
     result = Result(size, sum(faults["row_counts"].values()), validator, runs, expected)
@@ -167,20 +166,54 @@ def validate(
     return result
 
 
+def cpu_jiffies() -> tuple[int, int] | None:
+    """(stolen, all) CPU time so far, in clock ticks, from /proc/stat (None where it is absent):
+    on a virtual machine, the time the hypervisor gave the machine's cores to others."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return (fields[7], sum(fields)) if len(fields) == 8 else None
+
+
+def rounds(
+    validators: list[str], descriptor: Path, folder: Path, repeat: int
+) -> tuple[dict[str, list[Run]], float | None]:
+    """``repeat`` runs of each validator, alternating round by round (ours, DuckDB, Polars, ours,
+    ...), so that a change in the machine's speed falls on all of them alike; and the share of
+    CPU time stolen from the machine meanwhile (None where unknown)."""
+    runs: dict[str, list[Run]] = {name: [] for name in validators}
+    before = cpu_jiffies()
+    for i in range(repeat):
+        for name in validators:
+            command = command_for(name, descriptor)
+            runs[name].append(measure(command, folder / f"{name}-{i}.json"))
+    after = cpu_jiffies()
+    stolen = None
+    if before is not None and after is not None and after[1] > before[1]:
+        stolen = (after[0] - before[0]) / (after[1] - before[1])
+    return runs, stolen
+
+
 def benchmark_size(
     size: str, work: Path, repeat: int, frictionless_repeat: int
-) -> tuple[list[Result], float]:
+) -> tuple[list[Result], float, float | None]:
+    """Every validator on a package of ``size``; how long generating it took; and the share of
+    CPU time stolen while ours and the reference passes ran."""
     from generate import parse_size
 
     folder = work / size
     seconds = generate(parse_size(size), folder)
     faults = json.loads((folder / "faults.json").read_text(encoding="utf-8"))
-    results = [validate(size, folder, OURS, repeat, faults)]
-    results += [validate(size, folder, name, repeat, faults) for name in REFERENCES]
-    results.append(validate(size, folder, FRICTIONLESS, frictionless_repeat, faults))
+    descriptor = folder / "datapackage" / "datapackage.json"
+    runs, stolen = rounds([OURS, *REFERENCES], descriptor, folder, repeat)
+    few, _ = rounds([FRICTIONLESS], descriptor, folder, frictionless_repeat)
+    runs |= few
+    results = [validate(size, folder, name, runs[name], faults) for name in runs]
     for result in results:
         print(f"  {size}: {result.label}: {result.seconds:.2f} s", file=sys.stderr)
-    return results, seconds
+    return results, seconds, stolen
 
 
 def check_clean(work: Path) -> list[str]:
@@ -436,11 +469,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results: list[Result] = []
         generated: dict[str, float] = {}
+        stolen: dict[str, float] = {}
         for size in args.sizes:
             large = parse_size(size) >= 1_000_000
             fr = args.frictionless_repeat_large if large else args.repeat
-            found, generated[size] = benchmark_size(size, work, args.repeat, fr)
+            found, generated[size], steal = benchmark_size(size, work, args.repeat, fr)
             results += found
+            if steal is not None:
+                stolen[size] = steal
         failures = check_clean(work) if args.smoke else []
         cases = []
         for size in args.quote_sizes:
@@ -459,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     report = Report(
         command, results, generated, start, codes, cases, args.repeat, args.startup_repeat
     )
+    report.stolen = stolen
     text, met = report.markdown()
     print(text)
     if output is not None:
