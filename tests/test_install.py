@@ -181,6 +181,22 @@ def test_the_installed_package_loads_its_prebuilt_tables_which_equal_the_typed_c
     assert installed.python_code(code) == str(len(table_names()))
 
 
+def test_loading_every_table_from_the_wheel_leaves_the_typing_code_unimported(
+    installed: Installed,
+) -> None:
+    # The pre-typed tables are read as they are: the CSV typing code (the validation package,
+    # pyarrow.csv and pyarrow.compute, about 60 ms) is imported only when they cannot be used.
+    code = (
+        "import sys\n"
+        "import unionstate_data as usd\n"
+        "rows = sum(len(getattr(usd, n)()) for n in usd.table_names())\n"
+        "loaded = [m for m in ('pyarrow.csv', 'pyarrow.compute', 'unionstate_data.validation')\n"
+        "          if m in sys.modules]\n"
+        "print(rows > 0, loaded)"
+    )
+    assert installed.python_code(code) == "True []"
+
+
 def test_a_wheel_is_not_built_from_data_that_cannot_be_loaded(tmp_path: Path) -> None:
     tree = tmp_path / "checkout"
     for name in ("unionstate_data", "datapackage", "schemas", "seeds"):

@@ -154,10 +154,16 @@ def _shipped_tables(path: Path, fingerprint: Fingerprint) -> dict[str, pa.Table]
     made from is unchanged. Otherwise (a checkout, an edited installed file) the CSVs are typed
     here, which gives the same tables, only slower.
     """
-    from ..validation.typed import typed_tables
     from .prebuilt import load
 
-    return load(_paths.data_root(), path) or typed_tables(path)
+    prebuilt = load(_paths.data_root(), path)
+    if prebuilt is not None:
+        return prebuilt
+    # Only now: the typing code imports pyarrow.csv and pyarrow.compute (about 60 ms), which
+    # reading the pre-typed tables of a wheel does not need.
+    from ..validation.typed import typed_tables
+
+    return typed_tables(path)
 
 
 @cache

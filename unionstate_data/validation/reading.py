@@ -13,8 +13,8 @@ from row to row dictionary-encoded, one dictionary per column (``model.fields.co
 quote is a sentence of its source, and many rows quote the same sentence; the sources they cite,
 their locators and the controlled vocabularies (fields with an ``enum``) hold few distinct values,
 and a reference (a single-field foreign key) names the same row of another table many times.
-Each distinct value is then held once, and checked once. At a million events this cuts the tables from 1.4 GiB to
-about 0.4 GiB. The loaders read plain strings.
+Each distinct value is then held once, and checked once. At a million events this cuts the
+tables from 1.4 GiB to about 0.4 GiB. The loaders read plain strings.
 """
 
 from __future__ import annotations
