@@ -132,13 +132,14 @@ def _read_slices(
     """
     slices: list[pa.Table] = []
     pending: list[pa.RecordBatch] = []
-    held = 0
+    held = 0  # bytes of plain text in the encoded columns (the other columns are kept anyway)
+    at = [reader.schema.get_field_index(column) for column in encoders]
     worker = ThreadPoolExecutor(max_workers=1) if encoders else None
     encoding: Future[pa.Table] | None = None
     try:
         for batch in reader:
             pending.append(batch)
-            held += batch.nbytes
+            held += sum(batch.column(i).nbytes for i in at)
             if worker is not None and held >= slice_bytes:
                 if encoding is not None:
                     slices.append(encoding.result())
