@@ -73,3 +73,7 @@ def test_the_indexed_quote_search_agrees_with_the_plain_one(
     # Long texts quoted often take the indexed search; force it on these small ones.
     indexed = validate_dataset(dataset, Tuning(plain_search_work=-1))
     assert indexed == plain
+    # Any threshold between: the index may be built (the quoted rows could make a plain search
+    # costly) and then go unused (their distinct pairs are few), or not be built at all.
+    work = 2 ** data.draw(st.integers(0, 24))
+    assert validate_dataset(dataset, Tuning(plain_search_work=work)) == plain

@@ -10,6 +10,8 @@ and over the rows of missing quotes only.
 
 from __future__ import annotations
 
+import itertools
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pyarrow as pa
@@ -126,10 +128,17 @@ def rule_quote_verbatim(ctx: Context) -> list[Problem]:
         return []
     order = sorted(texts)
     triples = _quoted_columns(ctx)
-    numbers, quotes = _distinct_pairs(ctx, triples, strings(order))
-    stored = [texts.pop(s) for s in order]  # the texts leave the dict: held once, joined
+    joined, begins = _joined([texts.pop(s) for s in order])  # the texts held once, joined
+    longest = max(b - a - 1 for a, b in itertools.pairwise(begins))
     work = ctx.tuning.plain_search_work
-    found = _missing_quotes(stored, numbers, quotes, work)
+    # The distinct pairs are at most the quoted rows: when even those could make a plain search
+    # costly, the text index is built on another thread while the pairs are reduced (both are
+    # Arrow kernels, which release the GIL); it goes unused if the pairs turn out few.
+    rows = sum(len(ctx.tables[name]) for name, _, _ in triples)
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        index = helper.submit(TextIndex, joined, begins) if rows * longest > work else None
+        numbers, quotes = _distinct_pairs(ctx, triples, strings(order))
+        found = _missing_quotes(joined, begins, numbers, quotes, work, index)
     missing = {(order[number], quote) for number, quote in found}
     if not missing:
         return []
@@ -210,36 +219,47 @@ def _unique_pairs(numbers: Any, indices: Any, width: int) -> tuple[Any, Any]:
     return number, pc.subtract(codes, pc.multiply(number, size))
 
 
-def _missing_quotes(
-    texts: list[str], numbers: Any, quotes: Any, plain_search_work: int
-) -> set[tuple[int, str]]:
-    """The (number, quote) pairs whose normalised quote is not in its stored text
-    (``texts[number]``, normalised). ``texts`` is emptied on the way (its memory is reused).
-
-    A plain substring search per pair costs pairs x text length: fine for a few pairs or short
-    texts, quadratic for long texts quoted many times. Then the texts are indexed instead
-    (``TextIndex``), and each pair costs a lookup and a comparison or two. The pairs are taken
-    ``BATCH`` at a time, so Python holds the bytes of that many needles at most.
-    """
-    longest = max((len(t) for t in texts), default=0)
-    # One buffer: the texts joined by newlines, which normalised text never holds, so no word
-    # or window spans two texts. Text ``n`` is joined[begins[n] : begins[n + 1] - 1].
+def _joined(texts: list[str]) -> tuple[bytes, list[int]]:
+    """The texts as one buffer, joined by newlines (which normalised text never holds, so no
+    word or window spans two texts), and where each begins: text ``n`` is
+    ``joined[begins[n] : begins[n + 1] - 1]``. ``texts`` is emptied on the way (each str goes
+    once its bytes are made)."""
     parts = []
     for i, text in enumerate(texts):
         parts.append(text.encode("utf-8"))
-        texts[i] = ""  # let the str go once its bytes are made
+        texts[i] = ""
     texts.clear()
     begins = [0]
     for part in parts:
         begins.append(begins[-1] + len(part) + 1)
-    joined = b"\n".join(parts)
-    del parts
+    return b"\n".join(parts), begins
+
+
+def _missing_quotes(
+    joined: bytes,
+    begins: list[int],
+    numbers: Any,
+    quotes: Any,
+    plain_search_work: int,
+    index: Future[TextIndex] | None,
+) -> set[tuple[int, str]]:
+    """The (number, quote) pairs whose normalised quote is not in its stored text (text
+    ``number`` of ``joined``, see ``_joined``).
+
+    A plain substring search per pair costs pairs x text length: fine for a few pairs or short
+    texts, quadratic for long texts quoted many times. Then the texts are indexed instead
+    (``TextIndex``; ``index``, when it is being built already), and each pair costs a lookup
+    and a comparison or two. The pairs are taken ``BATCH`` at a time, so Python holds the bytes
+    of that many needles at most.
+    """
+    longest = max((b - a - 1 for a, b in itertools.pairwise(begins)), default=0)
     needles = _normalise_column(quotes)
     if len(needles) * longest <= plain_search_work:
         unknown: list[int] = list(range(len(needles)))
         found: set[int] = set()
     else:
-        unknown, found = TextIndex(joined, begins).search(numbers, needles)
+        built = index.result() if index is not None else TextIndex(joined, begins)
+        unknown, found = built.search(numbers, needles)
     # The needles the index could not judge: a plain search within their own text.
     for first in range(0, len(unknown), BATCH):
         batch = integers(unknown[first : first + BATCH])
