@@ -277,9 +277,8 @@ class Report:
         lines[-1] += ", ".join(f"{s:.1f} s ({size})" for size, s in self.generated.items()) + "."
         lines += [
             "",
-            "Ours and the reference passes ran in alternating rounds (ours, DuckDB pass, Polars "
-            "pass, then again), so that a change in the machine's speed during the run falls on "
-            "each alike; Frictionless ran after them.",
+            f"{ROUNDS} (ours, DuckDB pass, Polars pass, then again), so that a change in the "
+            "machine's speed during the run falls on each alike; Frictionless ran after them.",
         ]
         if self.stolen:
             lines[-1] += " Share of the CPU time the hypervisor gave to other machines meanwhile "
@@ -468,6 +467,10 @@ def _quote_case(written: Written) -> list[str]:
     return ["", f"One long stored source quoted many times, validated whole: {cases}."]
 
 
+#: How results.md's paragraph on the order of the runs begins (the README repeats it).
+ROUNDS = "Ours and the reference passes ran in alternating rounds"
+
+
 def readme_section(results_text: str) -> str:
     """The README's Performance section, made from the text of results.md."""
     written = Written.parse(results_text)
@@ -482,6 +485,8 @@ def readme_section(results_text: str) -> str:
         "(`benchmarks/reference.py`) perform our checks on the same package; ours / faster "
         "pass is our time over the faster one's."
     )
+    rounds = [line for line in results_text.splitlines() if line.startswith(ROUNDS)]
+    intro = " ".join([intro, *rounds[:1]])
     lines = ["## Performance", "", BEGIN, _wrap(intro), ""]
     lines += _table_text(readme_rows(written))
     lines += ["", _wrap(_faults_found(written))]
