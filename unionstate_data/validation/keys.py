@@ -44,7 +44,10 @@ def _key_codes(columns: Sequence[Any], code_limit: int) -> Any:
     equal codes); null where any part is null. Hashes each column once, then only integers."""
     codes, size = None, 1
     for column in columns:
-        dictionary, indices = dictionary_parts(pc.cast(column, pa.string()))
+        # A column read dictionary-encoded (compact reading) is numbered by its dictionary as
+        # it is; casting it to text first would write every row's value out and hash it again.
+        text = column if pa.types.is_dictionary(column.type) else pc.cast(column, pa.string())
+        dictionary, indices = dictionary_parts(text)
         part = pc.cast(indices, pa.int64())
         width = max(len(dictionary), 1)
         if codes is not None and size * width > code_limit:
