@@ -149,10 +149,8 @@ def command_for(validator: str, descriptor: Path) -> list[str]:
     return [sys.executable, str(HERE / "reference.py"), validator, str(descriptor), "--json"]
 
 
-def validate(
-    size: str, folder: Path, validator: str, runs: list[Run], faults: dict[str, Any]
-) -> Result:
-    """``validator``'s ``runs`` on the package in ``folder``, judged against its faults."""
+def validate(size: str, validator: str, runs: list[Run], faults: dict[str, Any]) -> Result:
+    """``validator``'s ``runs`` on the package of ``size``, judged against its ``faults``."""
     if validator == FRICTIONLESS:
         expected = [f for f in faults["faults"] if f["frictionless"]]
         key, read = "frictionless", frictionless_errors
@@ -210,7 +208,7 @@ def benchmark_size(
     runs, stolen = rounds([OURS, *REFERENCES], descriptor, folder, repeat)
     few, _ = rounds([FRICTIONLESS], descriptor, folder, frictionless_repeat)
     runs |= few
-    results = [validate(size, folder, name, runs[name], faults) for name in runs]
+    results = [validate(size, name, runs[name], faults) for name in runs]
     for result in results:
         print(f"  {size}: {result.label}: {result.seconds:.2f} s", file=sys.stderr)
     return results, seconds, stolen
@@ -493,9 +491,16 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     command = " ".join([os.path.relpath(sys.executable, ROOT), *sys.argv])
     report = Report(
-        command, results, generated, start, codes, cases, args.repeat, args.startup_repeat
+        command,
+        results,
+        generated,
+        start,
+        codes,
+        cases,
+        args.repeat,
+        args.startup_repeat,
+        stolen=stolen,
     )
-    report.stolen = stolen
     text, met = report.markdown()
     print(text)
     if output is not None:

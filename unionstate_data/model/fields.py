@@ -155,9 +155,6 @@ def compact_fields(resource: str, schema: dict[str, Any]) -> set[str]:
         for f in schema["fields"]
         if f["name"] in strings_ and "enum" in f.get("constraints", {})
     }
-    chosen |= {
-        _names(fk)[0]
-        for fk in schema.get("foreignKeys", [])
-        if len(_names(fk)) == 1 and _names(fk)[0] in strings_
-    }
+    references = [_names(fk) for fk in schema.get("foreignKeys", [])]
+    chosen |= {names[0] for names in references if len(names) == 1} & set(strings_)
     return chosen

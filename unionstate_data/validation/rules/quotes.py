@@ -138,7 +138,7 @@ def rule_quote_verbatim(ctx: Context) -> list[Problem]:
     with ThreadPoolExecutor(max_workers=1) as helper:
         index = helper.submit(TextIndex, joined, begins) if rows * longest > work else None
         numbers, quotes = _distinct_pairs(ctx, triples, strings(order))
-        found = _missing_quotes(joined, begins, numbers, quotes, work, index)
+        found = _missing_quotes(joined, begins, longest, numbers, quotes, work, index)
     missing = {(order[number], quote) for number, quote in found}
     if not missing:
         return []
@@ -238,13 +238,14 @@ def _joined(texts: list[str]) -> tuple[bytes, list[int]]:
 def _missing_quotes(
     joined: bytes,
     begins: list[int],
+    longest: int,
     numbers: Any,
     quotes: Any,
     plain_search_work: int,
     index: Future[TextIndex] | None,
 ) -> set[tuple[int, str]]:
     """The (number, quote) pairs whose normalised quote is not in its stored text (text
-    ``number`` of ``joined``, see ``_joined``).
+    ``number`` of ``joined``, see ``_joined``; ``longest``: the bytes of the longest text).
 
     A plain substring search per pair costs pairs x text length: fine for a few pairs or short
     texts, quadratic for long texts quoted many times. Then the texts are indexed instead
@@ -252,7 +253,6 @@ def _missing_quotes(
     and a comparison or two. The pairs are taken ``BATCH`` at a time, so Python holds the bytes
     of that many needles at most.
     """
-    longest = max((b - a - 1 for a, b in itertools.pairwise(begins)), default=0)
     needles = _normalise_column(quotes)
     if len(needles) * longest <= plain_search_work:
         unknown: list[int] = list(range(len(needles)))
