@@ -197,7 +197,7 @@ def test_small_slices_and_dense_key_codes_change_no_problem(
     if fault is not None:
         FAULTS[fault](dataset, data)
     usual = validate_dataset(dataset)
-    small = Tuning(block_bytes=4096, slice_bytes=1, code_limit=1)
+    small = Tuning(block_bytes=4096, slice_bytes=1, code_limit=1, hashed_pairs=1)
     assert validate_dataset(dataset, small) == usual
 
 
@@ -216,6 +216,18 @@ def test_key_codes_tell_keys_apart_after_renumbering() -> None:
     distinct, repeated = _arrow.sorted_distinct(pa.array([3, None, 1, 3, 2, 3], pa.int64()))
     assert distinct.to_pylist() == [1, 2, 3]
     assert repeated.to_pylist() == [3, 3]
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(-50, 50)), max_size=300),
+    hashed=st.integers(0, 64),
+)
+def test_distinct_integers_hashed_or_sorted_are_the_distinct_values(
+    values: list[int | None], hashed: int
+) -> None:
+    # Few distinct values are hashed; past ``hashed`` of them the rest is sorted instead.
+    found = _arrow.distinct_integers(pa.array(values, pa.int64()), hashed).to_pylist()
+    assert sorted(found) == sorted({v for v in values if v is not None})
 
 
 def test_the_validate_command_uses_jemalloc_unless_a_pool_is_chosen(

@@ -30,6 +30,10 @@ class Tuning:
     #: Below this much work (quotes x stored text length) the quote rule searches each quote
     #: plainly; above it, it indexes the stored texts first (``rules.quote_index``).
     plain_search_work: int = 1 << 24
+    #: Distinct (source, quote) pairs the quote rule finds by hashing, before it sorts the rest
+    #: instead (``_arrow.distinct_integers``: its hash table then holds up to twice that many,
+    #: some 60 MiB).
+    hashed_pairs: int = 1 << 17
 
 
 DEFAULT = Tuning()

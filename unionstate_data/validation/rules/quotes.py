@@ -21,12 +21,12 @@ from ..._arrow import (
     ROW_COLUMN,
     booleans,
     dictionary_parts,
+    distinct_integers,
     integers,
     literal,
     mask_rows,
     per_value,
     problems_at,
-    sorted_distinct,
     strings,
 )
 from ...model.fields import quoted_fields
@@ -137,7 +137,7 @@ def rule_quote_verbatim(ctx: Context) -> list[Problem]:
     rows = sum(len(ctx.tables[name]) for name, _, _ in triples)
     with ThreadPoolExecutor(max_workers=1) as helper:
         index = helper.submit(TextIndex, joined, begins) if rows * longest > work else None
-        numbers, quotes = _distinct_pairs(ctx, triples, strings(order))
+        numbers, quotes = _distinct_pairs(ctx, triples, strings(order), ctx.tuning.hashed_pairs)
         found = _missing_quotes(joined, begins, longest, numbers, quotes, work, index)
     missing = {(order[number], quote) for number, quote in found}
     if not missing:
@@ -174,7 +174,7 @@ def _rows_quoting(
 
 
 def _distinct_pairs(
-    ctx: Context, triples: list[tuple[str, str, str]], stored: Any
+    ctx: Context, triples: list[tuple[str, str, str]], stored: Any, hashed: int
 ) -> tuple[Any, Any]:
     """The distinct (source, quote) pairs of every quoted column whose source has a stored
     text: the source's place in ``stored``, and the quote.
@@ -191,7 +191,7 @@ def _distinct_pairs(
         number = per_value(
             ctx.tables[name][source], lambda v: pc.index_in(v, value_set=stored)
         ).combine_chunks()
-        number, index = _unique_pairs(pc.cast(number, pa.int64()), index, len(dictionary))
+        number, index = _unique_pairs(pc.cast(number, pa.int64()), index, len(dictionary), hashed)
         dictionaries.append(dictionary)
         numbers.append(number)
         indices.append(index)
@@ -205,16 +205,17 @@ def _distinct_pairs(
             for i, at in zip(indices, starts, strict=False)
         ]
     )
-    number, index = _unique_pairs(pa.concat_arrays(numbers), index, len(everything))
+    number, index = _unique_pairs(pa.concat_arrays(numbers), index, len(everything), hashed)
     return number, everything.take(index)
 
 
-def _unique_pairs(numbers: Any, indices: Any, width: int) -> tuple[Any, Any]:
-    """Distinct (number, index) pairs of two integer columns, leaving out nulls; every index
-    is below ``width``."""
+def _unique_pairs(numbers: Any, indices: Any, width: int, hashed: int) -> tuple[Any, Any]:
+    """Distinct (number, index) pairs of two integer columns, in no particular order, leaving
+    out nulls; every index is below ``width``. Hashed while they are few (``hashed``,
+    ``distinct_integers``): a sentence is quoted by many rows."""
     size = literal(max(width, 1))
     codes = pc.add(pc.multiply(numbers, size), pc.cast(indices, pa.int64()))
-    codes, _ = sorted_distinct(codes)
+    codes = distinct_integers(codes, hashed)
     number = pc.divide(codes, size)
     return number, pc.subtract(codes, pc.multiply(number, size))
 
