@@ -9,6 +9,7 @@ tests pin that the layout changes nothing a user can see: the same values, the s
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -152,6 +153,37 @@ def test_vocabularies_read_by_blocks_share_one_dictionary_and_keep_empty_cells(
     _write_csv(empty, [])
     nothing = parse(empty, columns, vocabularies=columns).table
     assert nothing is not None and nothing.num_rows == 0
+
+
+@pytest.mark.parametrize("column", ["quote", "source_id"])
+def test_bytes_that_are_not_utf8_in_a_compact_column_are_an_encoding_error_at_their_row(
+    tmp_path: Path, column: str
+) -> None:
+    # Compact columns are read as bytes and only their dictionaries are checked to be UTF-8
+    # (the quote grows one dictionary slice by slice, the source is encoded block by block):
+    # a bad byte in any row, the last slice's included, is still found, at its row.
+    rows = [(f"item-{i}", f"source-{i % 7}", f"Sentence {i % 40}.") for i in range(3000)]
+    folder = tmp_path / "datapackage"
+    folder.mkdir()
+    path = folder / "items.csv"
+    _write_csv(path, rows)
+    fields = [{"name": n, "type": "string"} for n in ("item_id", "source_id", "quote")]
+    resource = {"name": "evidence", "path": "items.csv", "schema": {"fields": fields}}
+    descriptor = folder / "datapackage.json"
+    descriptor.write_text(json.dumps({"resources": [resource]}), encoding="utf-8")
+    assert {"source_id", "quote"} <= compact_fields("evidence", {"fields": fields})
+    at = ["item_id", "source_id", "quote"].index(column)
+    for bad_row in (2, 1500, 3001):  # the first data row, one in the middle, the last
+        lines = [b"item_id,source_id,quote", *(",".join(r).encode() for r in rows)]
+        cells = lines[bad_row - 1].split(b",")
+        cells[at] = cells[at][:3] + b"\xff" + cells[at][3:]
+        lines[bad_row - 1] = b",".join(cells)
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        for tuning in (Tuning(), Tuning(block_bytes=4096, slice_bytes=1)):
+            raw, problems = read_package(descriptor, compact=True, tuning=tuning)
+            assert [(p.code, p.row) for p in problems] == [("encoding-error", bad_row)]
+            assert "ff" in problems[0].message
+            assert raw.resources["evidence"].table is None
 
 
 def test_an_empty_file_reads_as_an_empty_dictionary_column(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ Compact reading (``encoded`` and ``vocabularies``): the ``encoded`` columns are 
 a slice of rows at a time (``Tuning.slice_bytes``) against one dictionary that grows as the file
 is read, so their plain text is never all in memory. The ``vocabularies`` columns, whose values
 are few, are dictionary-encoded by the reader itself, each block against its own dictionary, and
-the blocks' dictionaries are unified at the end.
+the blocks' dictionaries are unified at the end. Both are read as bytes, and only their final
+dictionaries are checked to be UTF-8 (and made text): each distinct value once, not every row's
+(the reader checks every cell of a text column; at a million rows that is most of the reading).
 """
 
 from __future__ import annotations
@@ -101,24 +103,25 @@ def _parse_once(
                 ignore_empty_lines=False,
                 newlines_in_values=newlines,
             ),
-            convert_options=_convert_options(columns, vocabulary),
+            convert_options=_convert_options(columns, encoders.keys(), vocabulary),
         )
         table = _read_slices(reader, encoders, tuning.slice_bytes)
+        # Raises ArrowInvalid, as the reader would have, if a dictionary is not UTF-8.
+        table = _finish(table, encoders, vocabulary)
     except pa.ArrowInvalid as exc:
         return Parsed(None, ragged, str(exc))
-    table = _finish(table, encoders, vocabulary)
     return Parsed(table, sorted(ragged, key=lambda r: r[0] or 0))
 
 
-def _convert_options(columns: list[str], vocabulary: list[str]) -> pacsv.ConvertOptions:
-    """Every cell as text, exactly as written (an empty cell is "", never null)."""
+def _convert_options(
+    columns: list[str], encoded: Collection[str], vocabulary: list[str]
+) -> pacsv.ConvertOptions:
+    """Every cell as text, exactly as written (an empty cell is "", never null); the compact
+    columns as bytes, whose dictionaries ``_finish`` checks and makes text."""
+    types = {c: pa.binary() if c in encoded else pa.string() for c in columns}
+    types.update({c: pa.dictionary(pa.int32(), pa.binary()) for c in vocabulary})
     return pacsv.ConvertOptions(
-        column_types={
-            c: pa.dictionary(pa.int32(), pa.string()) if c in vocabulary else pa.string()
-            for c in columns
-        },
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
+        column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
     )
 
 
@@ -159,17 +162,33 @@ def _read_slices(
 def _finish(
     table: pa.Table, encoders: dict[str, _GrowingDictionary], vocabulary: list[str]
 ) -> pa.Table:
-    """The encoded columns over their final dictionaries; one dictionary per vocabulary."""
+    """The encoded columns over their final dictionaries; one dictionary per vocabulary; each
+    dictionary checked to be UTF-8 and made text (ArrowInvalid where it is not)."""
     for column, encoder in encoders.items():
         at = table.schema.get_field_index(column)
-        table = table.set_column(at, column, encoder.finish(table[column]))
+        table = table.set_column(at, column, _over(table[column], encoder.values))
     if vocabulary:  # one dictionary per column, shared by its chunks
         unified = pa.table([table[c] for c in vocabulary], names=vocabulary).unify_dictionaries()
         for column in vocabulary:
-            table = table.set_column(table.schema.get_field_index(column), column, unified[column])
+            chunks = unified[column].chunks
+            values = chunks[0].dictionary if chunks else pa.nulls(0, pa.binary())
+            indices = pa.chunked_array([c.indices for c in chunks], pa.int32())
+            table = table.set_column(
+                table.schema.get_field_index(column), column, _over(indices, values)
+            )
     if encoders:  # give the freed plain text back before the next file is read
         pa.default_memory_pool().release_unused()
     return table
+
+
+def _over(indices: Any, values: Any) -> Any:
+    """A dictionary column of text: int32 ``indices`` (chunked) into ``values`` (bytes), which
+    are checked to be UTF-8 once, and shared by every chunk."""
+    text = pc.cast(values, pa.string())  # raises ArrowInvalid on bytes that are not UTF-8
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(chunk, text) for chunk in indices.chunks],
+        pa.dictionary(pa.int32(), pa.string()),
+    )
 
 
 class _GrowingDictionary:
@@ -178,12 +197,12 @@ class _GrowingDictionary:
     kernel numbers values in the order it first meets them) and new ones are appended."""
 
     def __init__(self) -> None:
-        self.values = pa.nulls(0, pa.string())
+        self.values = pa.nulls(0, pa.binary())
 
-    def indices(self, strings_: Any) -> Any:
-        """int32 indices of ``strings_`` (a chunked string column) into the grown dictionary."""
+    def indices(self, cells: Any) -> Any:
+        """int32 indices of ``cells`` (a chunked binary column) into the grown dictionary."""
         known = len(self.values)
-        both = pa.chunked_array([self.values, *strings_.chunks], pa.string())
+        both = pa.chunked_array([self.values, *cells.chunks], pa.binary())
         encoded = pc.dictionary_encode(both)
         if not encoded.num_chunks:  # nothing known, nothing read
             return pa.chunked_array([], pa.int32())
@@ -193,13 +212,6 @@ class _GrowingDictionary:
         self.values = values
         # Arrow may drop empty chunks: cut the known values off by position, not by chunk.
         return pa.chunked_array([c.indices for c in encoded.chunks], pa.int32()).slice(known)
-
-    def finish(self, indices: Any) -> Any:
-        """The column's indices, as read, as a dictionary column over the final dictionary."""
-        return pa.chunked_array(
-            [pa.DictionaryArray.from_arrays(chunk, self.values) for chunk in indices.chunks],
-            pa.dictionary(pa.int32(), pa.string()),
-        )
 
 
 def _encode_slice(table: pa.Table, encoders: dict[str, _GrowingDictionary]) -> pa.Table:
