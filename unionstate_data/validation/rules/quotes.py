@@ -48,24 +48,30 @@ _QUOTE_CHARS = {
     "\u2019": "'",
     "\u201a": "'",
 }
-_WHITESPACE = r"\s+"
+#: A run of the characters ``str.split()`` splits at (``str.isspace``), as an RE2 class: ASCII
+#: tab to carriage return, the file, group, record and unit separators, space, next line, and
+#: Unicode's separators (Zs, Zl, Zp), no-break space among them. RE2's ``\s`` is only ASCII's
+#: tab, line feed, form feed, carriage return and space. A test checks the class against
+#: ``str.isspace`` over every code point.
+_WHITESPACE = r"[\t-\r\x{1c}-\x{1f} \x{85}\pZ]+"
 _BRACKETS = r"\[[^\]]*\]"
 
 
 def normalise_quote_text(text: str) -> str:
-    """Typographic quotes to ASCII and runs of whitespace to one space; nothing else."""
+    """Typographic quotes to ASCII and runs of whitespace to one space; nothing else.
+
+    The definition; the quote rule applies it column-wise (``_normalise_column``, tested to
+    agree), to the quotes and to the stored texts alike.
+    """
     for typographic, plain in _QUOTE_CHARS.items():
         text = text.replace(typographic, plain)
-    # str.split() splits at runs of the whitespace that re's \s matches, and drops both ends.
+    # str.split() splits at runs of whitespace (str.isspace) and drops both ends.
     return " ".join(text.split())
 
 
-#: What ``_normalise_column`` may change: a typographic quote, whitespace other than single
-#: spaces, or (for the trim) a first or last character that is not a letter, number,
-#: punctuation or symbol. A value with none of these is its own normal form.
-_NOT_NORMAL = (
-    "[" + "".join(_QUOTE_CHARS) + "\t\n\v\f\r]|  |^[^\\pL\\pN\\pP\\pS]|[^\\pL\\pN\\pP\\pS]$"
-)
+#: What ``_normalise_column`` may change: a typographic quote, whitespace other than a single
+#: space inside the text. A value with none of these is its own normal form.
+_NOT_NORMAL = "[" + "".join(_QUOTE_CHARS) + r"\t-\r\x{1c}-\x{1f}\x{85}]|[^\PZ ]|  |^ | $"
 
 
 def _normalise_column(values: Any) -> Any:
@@ -76,7 +82,7 @@ def _normalise_column(values: Any) -> Any:
     changed = values.filter(changes)
     for typographic, plain in _QUOTE_CHARS.items():
         changed = pc.replace_substring(changed, typographic, plain)
-    changed = pc.utf8_trim_whitespace(pc.replace_substring_regex(changed, _WHITESPACE, " "))
+    changed = pc.utf8_trim(pc.replace_substring_regex(changed, _WHITESPACE, " "), " ")
     return pc.replace_with_mask(values, changes, changed)
 
 
@@ -123,12 +129,15 @@ def rule_quote_verbatim(ctx: Context) -> list[Problem]:
 
     if not ctx.has("sources", "source_id", "seed_path"):
         return []
-    texts = {k: normalise_quote_text(v) for k, v in source_texts(ctx).items()}
+    texts = source_texts(ctx)
     if not texts:
         return []
     order = sorted(texts)
     triples = _quoted_columns(ctx)
-    joined, begins = _joined([texts.pop(s) for s in order])  # the texts held once, joined
+    # Normalised as the quotes are (column-wise), then held once, joined.
+    normal = _normalise_column(strings([texts.pop(s) for s in order]))
+    joined, begins = _joined(pc.cast(normal, pa.binary()).to_pylist())
+    del normal
     longest = max(b - a - 1 for a, b in itertools.pairwise(begins))
     work = ctx.tuning.plain_search_work
     # The distinct pairs are at most the quoted rows: when even those could make a plain search
@@ -220,16 +229,10 @@ def _unique_pairs(numbers: Any, indices: Any, width: int, hashed: int) -> tuple[
     return number, pc.subtract(codes, pc.multiply(number, size))
 
 
-def _joined(texts: list[str]) -> tuple[bytes, list[int]]:
-    """The texts as one buffer, joined by newlines (which normalised text never holds, so no
-    word or window spans two texts), and where each begins: text ``n`` is
-    ``joined[begins[n] : begins[n + 1] - 1]``. ``texts`` is emptied on the way (each str goes
-    once its bytes are made)."""
-    parts = []
-    for i, text in enumerate(texts):
-        parts.append(text.encode("utf-8"))
-        texts[i] = ""
-    texts.clear()
+def _joined(parts: list[bytes]) -> tuple[bytes, list[int]]:
+    """The texts (UTF-8) as one buffer, joined by newlines (which normalised text never holds,
+    so no word or window spans two texts), and where each begins: text ``n`` is
+    ``joined[begins[n] : begins[n + 1] - 1]``."""
     begins = [0]
     for part in parts:
         begins.append(begins[-1] + len(part) + 1)
