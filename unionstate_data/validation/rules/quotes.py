@@ -69,6 +69,9 @@ def normalise_quote_text(text: str) -> str:
     return " ".join(text.split())
 
 
+#: A run of whitespace that is not a single plain space: two or more, or one of another kind.
+_OTHER_WHITESPACE = _WHITESPACE.removesuffix("+") + r"{2,}|[\t-\r\x{1c}-\x{1f}\x{85}]|[^\PZ ]"
+
 #: What ``_normalise_column`` may change: a typographic quote, whitespace other than a single
 #: space inside the text. A value with none of these is its own normal form.
 _NOT_NORMAL = "[" + "".join(_QUOTE_CHARS) + r"\t-\r\x{1c}-\x{1f}\x{85}]|[^\PZ ]|  |^ | $"
@@ -82,7 +85,10 @@ def _normalise_column(values: Any) -> Any:
     changed = values.filter(changes)
     for typographic, plain in _QUOTE_CHARS.items():
         changed = pc.replace_substring(changed, typographic, plain)
-    changed = pc.utf8_trim(pc.replace_substring_regex(changed, _WHITESPACE, " "), " ")
+    # Only the runs that are not one plain space already (replacing every single space with
+    # itself is most of the work in a long text).
+    changed = pc.replace_substring_regex(changed, _OTHER_WHITESPACE, " ")
+    changed = pc.utf8_trim(changed, " ")
     return pc.replace_with_mask(values, changes, changed)
 
 
