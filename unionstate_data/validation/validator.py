@@ -4,11 +4,9 @@ Every problem is collected into one ``Report``; nothing is raised halfway. Two t
 work, so that both cores are used (Arrow's kernels release the GIL):
 
 - while the files are read, one after another, each table is typed and its primary key checked
-  on the second thread as soon as its file is read (reading leaves part of a core idle), and
-  its foreign keys too when every table they name is typed already (the usual order: a
-  descriptor lists a table after those it refers to);
+  on the second thread as soon as its file is read (reading leaves part of a core idle);
 - once all are typed, the longest rule (the quote search) runs on the second thread while the
-  foreign keys left and the other rules run on this one.
+  foreign keys and the other rules run on this one.
 
 The report lists the problems in the same order either way: reading, typing, then keys and
 rules table by table and rule by rule.
@@ -44,7 +42,6 @@ def validate(
     path = Path(path) if path is not None else descriptor_path()
     report = Report(path=str(path))
     checked: dict[str, Future[_Checked]] = {}
-    done: dict[str, pa.Table] = {}  # the tables typed so far, written by the worker only
     with ThreadPoolExecutor(max_workers=1) as worker:
 
         def start_checking(resource: RawResource) -> None:
@@ -52,7 +49,7 @@ def validate(
             # table typed otherwise is reported below and left out, so that no rule misreads it.
             if resource.table is None or dataset_type_problems({resource.name: resource.schema}):
                 return
-            checked[resource.name] = worker.submit(_check_table, resource, done, tuning)
+            checked[resource.name] = worker.submit(_check_table, resource, tuning)
 
         # Compact: columns whose values repeat dictionary-encoded, each distinct value held
         # once (see model.fields.compact_fields).
@@ -63,9 +60,8 @@ def validate(
         report.extend(dataset_type_problems({n: r.schema for n, r in raw.resources.items()}))
         tables: dict[str, pa.Table] = {}
         primary: dict[str, list[Problem]] = {}
-        foreign: dict[str, list[Problem] | None] = {}  # None: left for below
         for name, future in checked.items():  # in the descriptor's order, as they were read
-            tables[name], problems, primary[name], foreign[name] = future.result()
+            tables[name], problems, primary[name] = future.result()
             report.extend(problems)
         schemas = {name: raw.resources[name].schema for name in tables}
         context = Context(base=raw.base, tables=tables, schemas=schemas, tuning=tuning)
@@ -76,10 +72,7 @@ def validate(
         longest = worker.submit(run_rule, context, LONGEST)
         for name, table in tables.items():
             report.extend(primary[name])
-            keys_found = foreign[name]
-            if keys_found is None:
-                keys_found = foreign_key_problems(name, table, schemas[name], tables)
-            report.extend(keys_found)
+            report.extend(foreign_key_problems(name, table, schemas[name], tables))
         found = run_consistency_rules(context, skip=lambda rule: rule is LONGEST)
         found[LONGEST] = longest.result()
     for rule in ordered_rules():
@@ -88,23 +81,15 @@ def validate(
     return report
 
 
-#: What ``_check_table`` gives: the typed table, its typing problems, its primary-key problems,
-#: and its foreign-key problems (None when a table they name was not typed yet).
-_Checked = tuple[pa.Table, list[Problem], list[Problem], list[Problem] | None]
+#: What ``_check_table`` gives: the typed table, its typing problems, its primary-key problems.
+_Checked = tuple[pa.Table, list[Problem], list[Problem]]
 
 
-def _check_table(resource: RawResource, done: dict[str, pa.Table], tuning: Tuning) -> _Checked:
+def _check_table(resource: RawResource, tuning: Tuning) -> _Checked:
     """``resource`` typed (``typed.type_table``) and its primary key checked, the checks that
     read no other table; then its cells as read are let go (the typed table shares the buffers
-    of its text columns, and the rest is no longer needed). Its foreign keys are checked here
-    too when every table they name is in ``done`` (the tables typed before it) or is itself;
-    it is then added to ``done``."""
+    of its text columns, and the rest is no longer needed)."""
     assert resource.table is not None
-    name, schema = resource.name, resource.schema
-    table, problems = type_table(name, resource.table, schema, tuning)
+    table, problems = type_table(resource.name, resource.table, resource.schema, tuning)
     resource.table = None
-    primary = primary_key_problems(name, table, schema, tuning)
-    done[name] = table
-    targets = {fk["reference"].get("resource") or name for fk in schema.get("foreignKeys", [])}
-    foreign = foreign_key_problems(name, table, schema, done) if targets <= done.keys() else None
-    return table, problems, primary, foreign
+    return table, problems, primary_key_problems(resource.name, table, resource.schema, tuning)
