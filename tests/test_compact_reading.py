@@ -240,11 +240,18 @@ def test_key_codes_tell_keys_apart_after_renumbering() -> None:
         pa.chunked_array([pa.array(["1", "1", "1", "1", None])]),
     ]
     for limit in (1, Tuning().code_limit):
-        codes = keys._key_codes(parts, limit)
+        codes, counted = keys._key_codes(parts, limit)
+        assert counted is None  # several columns: their distinct count is not known
         assert codes.null_count == 1
         assert len(pc.unique(codes.drop_null())) == 4
         distinct, repeated = _arrow.sorted_distinct(codes)
         assert len(distinct) == 4 and len(repeated) == 0
+    # One plain column: its distinct count is its dictionary's size, nulls left out.
+    one = [pa.chunked_array([pa.array(["a", None, "b", "a"])])]
+    assert keys._key_codes(one, Tuning().code_limit)[1] == 2
+    assert keys.duplicates("primary-key", "t", pa.array([2, 3, 4, 5]), one, ["k"])[0].row == 5
+    unique = [pa.chunked_array([pa.array(["a", None, "b", None])])]
+    assert keys.duplicates("primary-key", "t", pa.array([2, 3, 4, 5]), unique, ["k"]) == []
     distinct, repeated = _arrow.sorted_distinct(pa.array([3, None, 1, 3, 2, 3], pa.int64()))
     assert distinct.to_pylist() == [1, 2, 3]
     assert repeated.to_pylist() == [3, 3]

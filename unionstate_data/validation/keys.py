@@ -39,10 +39,16 @@ def _key(columns: Sequence[Any]) -> Any:
     return pc.binary_join_element_wise(*parts, literal(_KEY_SEPARATOR), null_handling="emit_null")
 
 
-def _key_codes(columns: Sequence[Any], code_limit: int) -> Any:
+def _key_codes(columns: Sequence[Any], code_limit: int) -> tuple[Any, int | None]:
     """One int64 per row numbering the key's distinct combinations of values (equal keys,
-    equal codes); null where any part is null. Hashes each column once, then only integers."""
+    equal codes); null where any part is null. Hashes each column once, then only integers.
+
+    Also how many distinct keys there are, where that is known without more work: for one
+    plain column, the size of the dictionary it was just encoded with (None otherwise: a
+    dictionary read with the column may hold values no row has, and several columns' codes
+    are not all used)."""
     codes, size = None, 1
+    distinct = None
     for column in columns:
         # A column read dictionary-encoded (compact reading) is numbered by its dictionary as
         # it is; casting it to text first would write every row's value out and hash it again.
@@ -55,9 +61,11 @@ def _key_codes(columns: Sequence[Any], code_limit: int) -> Any:
             # the parts' distinct counts passes 2**62).
             encoded = pc.dictionary_encode(codes)
             codes, size = pc.cast(encoded.indices, pa.int64()), len(encoded.dictionary)
+        if len(columns) == 1 and not pa.types.is_dictionary(column.type):  # encoded here: exact
+            distinct = len(dictionary)
         codes = part if codes is None else pc.add(pc.multiply(codes, literal(width)), part)
         size *= width
-    return codes
+    return codes, distinct
 
 
 def duplicates(
@@ -69,7 +77,9 @@ def duplicates(
     code_limit: int = DEFAULT.code_limit,
 ) -> list[Problem]:
     """Rows whose key repeats an earlier row's (first occurrence is not reported)."""
-    keys = _key_codes(columns, code_limit)
+    keys, distinct = _key_codes(columns, code_limit)
+    if distinct == len(keys) - keys.null_count:
+        return []  # as many distinct keys as keys: the usual case, known without sorting
     valid = pc.is_valid(keys)
     if keys.null_count:
         keys, rows = keys.filter(valid), rows.filter(valid)
