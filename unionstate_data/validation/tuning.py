@@ -24,7 +24,7 @@ class Tuning:
     #: Bytes Arrow's CSV reader parses at a time (None: its default, 1 MiB).
     block_bytes: int | None = None
     #: Plain quoted text held at most before it is dictionary-encoded (compact reading).
-    slice_bytes: int = 32 << 20
+    slice_bytes: int = 48 << 20
     #: Key codes are renumbered densely before a product of distinct counts would pass this.
     code_limit: int = 1 << 62
     #: Below this much work (quotes x stored text length) the quote rule searches each quote
