@@ -130,33 +130,42 @@ def _read_slices(
 ) -> pa.Table:
     """The reader's batches as one table, the ``encoders`` columns encoded slice by slice.
 
-    Parsing takes one core; a slice is encoded on another thread meanwhile (both release the
-    GIL). One slice at a time, in order: the dictionary grows slice by slice.
+    Parsing takes one core; a slice is encoded meanwhile, each encoded column on a thread of
+    its own (all release the GIL). One slice at a time, in order: each dictionary grows slice
+    by slice.
     """
     slices: list[pa.Table] = []
     pending: list[pa.RecordBatch] = []
     held = 0  # bytes of plain text in the encoded columns (the other columns are kept anyway)
     at = [reader.schema.get_field_index(column) for column in encoders]
-    worker = ThreadPoolExecutor(max_workers=1) if encoders else None
-    encoding: Future[pa.Table] | None = None
+    workers = ThreadPoolExecutor(max_workers=len(encoders)) if encoders else None
+    encoding: tuple[pa.Table, dict[str, Future[Any]]] | None = None
     try:
         for batch in reader:
             pending.append(batch)
             held += sum(batch.column(i).nbytes for i in at)
-            if worker is not None and held >= slice_bytes:
+            if workers is not None and held >= slice_bytes:
                 if encoding is not None:
-                    slices.append(encoding.result())
+                    slices.append(_encoded(*encoding))
                 whole = pa.Table.from_batches(pending, reader.schema)
-                encoding = worker.submit(_encode_slice, whole, encoders)
+                futures = {c: workers.submit(e.indices, whole[c]) for c, e in encoders.items()}
+                encoding = (whole, futures)
                 pending, held = [], 0
         if encoding is not None:
-            slices.append(encoding.result())
+            slices.append(_encoded(*encoding))
     finally:
-        if worker is not None:
-            worker.shutdown()
+        if workers is not None:
+            workers.shutdown()
     last = pa.Table.from_batches(pending, reader.schema)
     slices.append(_encode_slice(last, encoders) if encoders else last)
     return pa.concat_tables(slices)
+
+
+def _encoded(table: pa.Table, indices: dict[str, Future[Any]]) -> pa.Table:
+    """``table`` with each column of ``indices`` replaced by its indices, once computed."""
+    for column, future in indices.items():
+        table = table.set_column(table.schema.get_field_index(column), column, future.result())
+    return table
 
 
 def _finish(
