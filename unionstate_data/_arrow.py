@@ -106,16 +106,21 @@ def per_value(values: Any, kernel: Callable[[Any], Any]) -> Any:
     if not pa.types.is_dictionary(values.type):
         return kernel(values)
     done: dict[tuple[int, int, int], Any] = {}
-    chunks = []
+    runs: list[tuple[tuple[int, int, int], list[Any]]] = []
     for chunk in values.chunks:
-        # Chunks that share one dictionary (as read) share its buffers: compute it once.
+        # Chunks that share one dictionary (as read) share its buffers: compute it once, and
+        # take from it for a run of such chunks at once (one call, not one per chunk).
         key = _dictionary_id(chunk.dictionary)
         if key not in done:
             done[key] = kernel(chunk.dictionary)
-        chunks.append(pc.take(done[key], chunk.indices))
-    if not chunks:
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(chunk.indices)
+        else:
+            runs.append((key, [chunk.indices]))
+    if not runs:
         return pa.chunked_array([kernel(pa.nulls(0, values.type.value_type))])
-    return pa.chunked_array(chunks)
+    taken = [pc.take(done[key], pa.chunked_array(indices)) for key, indices in runs]
+    return pa.chunked_array([chunk for part in taken for chunk in part.chunks], taken[0].type)
 
 
 def _dictionary_id(dictionary: Any) -> tuple[int, int, int]:
