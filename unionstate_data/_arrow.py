@@ -213,7 +213,9 @@ def lookup(
     are null, which every rule reads as "cannot judge". A repeated right key (reported by
     primary-key) matches its first row.
     """
-    where = pc.index_in(left[left_key], value_set=right[right_key], skip_nulls=True)
+    # A dictionary-encoded key (compact reading) is looked up once per distinct value.
+    keys = right[right_key]
+    where = per_value(left[left_key], lambda v: pc.index_in(v, value_set=keys, skip_nulls=True))
     for column in columns:
         left = left.append_column(f"{prefix}{column}", right[column].take(where))
     return left
