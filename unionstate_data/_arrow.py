@@ -9,9 +9,8 @@ a pandas object), some 0.4 s that loading the data does not otherwise need. (So 
 
 Then the column helpers: work per distinct value of a dictionary-encoded column (``per_value``,
 ``dictionary_parts``), sort or hash out distinct integers (``sorted_distinct``,
-``distinct_integers``), find the rows a mask
-flags (``mask_rows``, ``flagged_rows``, ``problems_at``) and match rows of one table to another
-(``lookup``).
+``distinct_integers``), find the rows a mask flags (``mask_rows``, ``flagged_rows``,
+``problems_at``) and match rows of one table to another (``lookup``).
 """
 
 from __future__ import annotations
@@ -172,13 +171,12 @@ def distinct_integers(values: Any, hashed: int) -> Any:
     the rest is sorted instead (``sorted_distinct``), and the table never holds more than
     ``2 * hashed`` values.
     """
-    values = values.drop_null()
+    values, step = values.drop_null(), max(hashed, 1)
     found = values.slice(0, 0)
-    for start in range(0, len(values), max(hashed, 1)):
-        found = pc.unique(pa.concat_arrays([found, values.slice(start, max(hashed, 1))]))
+    for start in range(0, len(values), step):
+        found = pc.unique(pa.concat_arrays([found, values.slice(start, step)]))
         if len(found) > hashed:
-            rest = pa.concat_arrays([found, values.slice(start + max(hashed, 1))])
-            return sorted_distinct(rest)[0]
+            return sorted_distinct(pa.concat_arrays([found, values.slice(start + step)]))[0]
     return found
 
 
