@@ -275,15 +275,15 @@ def test_distinct_integers_hashed_or_sorted_are_the_distinct_values(
 def test_the_validate_command_uses_jemalloc_unless_a_pool_is_chosen(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from unionstate_data import cli
+    from unionstate_data.validation.memory import use_jemalloc
 
     before = pa.default_memory_pool()
     try:
         monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
-        cli._use_jemalloc()
+        use_jemalloc()
         assert pa.default_memory_pool().backend_name == before.backend_name
         monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
-        cli._use_jemalloc()
+        use_jemalloc()
         try:
             pa.jemalloc_memory_pool()
         except NotImplementedError:
@@ -299,8 +299,9 @@ _CHILD = """
 import os, sys
 {first}
 from unionstate_data import cli
+from unionstate_data.validation.memory import JEMALLOC_OPTIONS
 code = cli.main(["validate", "--json"])
-print(code, os.environ.get(cli.JEMALLOC_OPTIONS))
+print(code, os.environ.get(JEMALLOC_OPTIONS))
 """
 
 

@@ -19,9 +19,10 @@ __all__ = ["main"]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .releases.inputs import open_package
+    from .validation.memory import use_jemalloc
     from .validation.validator import validate
 
-    _use_jemalloc()
+    use_jemalloc()
     if args.path is None:
         report = validate()
     else:  # a release zip or folder, a version: its descriptor (extracted for the while)
@@ -40,44 +41,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(problem.line())
         print(f"invalid: {report.path}: {len(report.problems)} problem(s)", file=sys.stderr)
     return 0 if report.ok else 1
-
-
-#: Arrow's jemalloc reads its options from this variable when pyarrow loads.
-JEMALLOC_OPTIONS = "JE_ARROW_MALLOC_CONF"
-
-
-def _configure_jemalloc() -> None:
-    """Have the jemalloc pool give purged pages back to the system at once (``MADV_DONTNEED``)
-    rather than lazily (``MADV_FREE``, which Linux counts as resident until it needs them).
-    Validating the 1M-row benchmark package peaked 17 to 73 MiB lower with it in alternating
-    runs on 2026-12-02, in the same time within their spread.
-
-    jemalloc reads the option once, when pyarrow loads, so this runs before the command
-    imports it; where pyarrow is loaded already, or the variable is set, it changes nothing.
-    """
-    import os
-
-    if "pyarrow" not in sys.modules:
-        os.environ.setdefault(JEMALLOC_OPTIONS, "muzzy_decay_ms:0")
-
-
-def _use_jemalloc() -> None:
-    """Arrow's jemalloc pool for this process, unless ARROW_DEFAULT_MEMORY_POOL chooses one.
-
-    It hands freed memory back to the system sooner than the default (mimalloc): validating the
-    1M-row benchmark package peaks some 100 MiB lower. Builds of pyarrow without jemalloc keep
-    their default.
-    """
-    import os
-
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        return
-    from contextlib import suppress
-
-    import pyarrow as pa
-
-    with suppress(NotImplementedError):  # pyarrow.lib.ArrowNotImplementedError subclasses it
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -390,8 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .errors import BuildError, Error
 
     args = _parser().parse_args(argv)
-    if args.command == "validate":
-        _configure_jemalloc()
+    if args.command == "validate":  # before pyarrow loads (validation.memory)
+        from .validation.memory import configure_jemalloc
+
+        configure_jemalloc()
     try:
         code: int = args.run(args)
         sys.stdout.flush()  # here, not at exit: a reader that left (``| head``) is seen below
