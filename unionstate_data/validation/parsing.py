@@ -153,11 +153,15 @@ def _read_slices(
                 pending, held = [], 0
         if encoding is not None:
             slices.append(_encoded(*encoding))
+        last = pa.Table.from_batches(pending, reader.schema)
+        if workers is not None:
+            last = _encoded(
+                last, {c: workers.submit(e.indices, last[c]) for c, e in encoders.items()}
+            )
+        slices.append(last)
     finally:
         if workers is not None:
             workers.shutdown()
-    last = pa.Table.from_batches(pending, reader.schema)
-    slices.append(_encode_slice(last, encoders) if encoders else last)
     return pa.concat_tables(slices)
 
 
@@ -221,14 +225,6 @@ class _GrowingDictionary:
         self.values = values
         # Arrow may drop empty chunks: cut the known values off by position, not by chunk.
         return pa.chunked_array([c.indices for c in encoded.chunks], pa.int32()).slice(known)
-
-
-def _encode_slice(table: pa.Table, encoders: dict[str, _GrowingDictionary]) -> pa.Table:
-    """``table`` with each encoded column replaced by its indices (``_GrowingDictionary``)."""
-    for column, encoder in encoders.items():
-        at = table.schema.get_field_index(column)
-        table = table.set_column(at, column, encoder.indices(table[column]))
-    return table
 
 
 def row_numbers(count: int, ragged: Ragged) -> Any:

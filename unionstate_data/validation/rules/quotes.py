@@ -69,12 +69,14 @@ def normalise_quote_text(text: str) -> str:
     return " ".join(text.split())
 
 
+#: One whitespace character other than the plain space.
+_ODD_SPACE = r"[\t-\r\x{1c}-\x{1f}\x{85}]|[^\PZ ]"
 #: A run of whitespace that is not a single plain space: two or more, or one of another kind.
-_OTHER_WHITESPACE = _WHITESPACE.removesuffix("+") + r"{2,}|[\t-\r\x{1c}-\x{1f}\x{85}]|[^\PZ ]"
+_OTHER_WHITESPACE = _WHITESPACE.removesuffix("+") + "{2,}|" + _ODD_SPACE
 
 #: What ``_normalise_column`` may change: a typographic quote, whitespace other than a single
 #: space inside the text. A value with none of these is its own normal form.
-_NOT_NORMAL = "[" + "".join(_QUOTE_CHARS) + r"\t-\r\x{1c}-\x{1f}\x{85}]|[^\PZ ]|  |^ | $"
+_NOT_NORMAL = "[" + "".join(_QUOTE_CHARS) + "]|" + _ODD_SPACE + "|  |^ | $"
 
 
 def _normalise_column(values: Any) -> Any:
